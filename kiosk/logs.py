@@ -1,0 +1,71 @@
+"""Structured, rotating, masked logs in the station's data directory.
+
+One JSON object a line, so a technician can grep and a support tool can parse. Every record passes
+through `MaskingFilter` before it is written: a CURP, RFC or NSS never reaches a log whole, whoever
+wrote the log call. Images and templates are never logged; nothing here could format them anyway.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import logging.handlers
+import time
+from pathlib import Path
+from typing import Any
+
+from kiosk.masking import mask_text
+
+LOG_FILE = "kiosk.log"
+_STANDARD = set(vars(logging.makeLogRecord({})).keys()) | {"message", "asctime"}
+
+
+class MaskingFilter(logging.Filter):
+    """Rewrites the record in place with identifiers masked (message, arguments and extra fields)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = mask_text(record.getMessage())
+        record.args = None
+        for key, value in list(vars(record).items()):
+            if key not in _STANDARD and isinstance(value, str):
+                setattr(record, key, mask_text(value))
+        if record.exc_info and record.exc_info[1] is not None:
+            record.exc_text = mask_text(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + f".{int(record.msecs):03d}Z",
+            "level": record.levelname,
+            "logger": record.name,
+            "msg": record.getMessage(),
+        }
+        for key, value in vars(record).items():
+            if key not in _STANDARD and not key.startswith("_"):
+                entry[key] = value if isinstance(value, str | int | float | bool | type(None)) else repr(value)
+        if record.exc_text:
+            entry["exc"] = record.exc_text
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def setup(data_dir: Path, level: str = "INFO", max_bytes: int = 5_000_000, backups: int = 5) -> Path:
+    """Send the `kiosk` and `devices` loggers to a rotating JSON file; returns the file's path."""
+    log_dir = data_dir / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    path = log_dir / LOG_FILE
+    handler = logging.handlers.RotatingFileHandler(path, maxBytes=max_bytes, backupCount=backups, encoding="utf-8")
+    handler.addFilter(MaskingFilter())
+    handler.setFormatter(JsonFormatter())
+    handler.set_name("kiosk-file")
+    for name in ("kiosk", "devices", "ui"):
+        logger = logging.getLogger(name)
+        for old in [h for h in logger.handlers if h.get_name() == "kiosk-file"]:
+            logger.removeHandler(old)
+            old.close()
+        logger.addHandler(handler)
+        logger.setLevel(level)
+        logger.propagate = False
+    return path

@@ -1,0 +1,33 @@
+"""Identifiers shown in part: enough for a clerk to recognise a person, too little to find one.
+
+Logs, the audit log and receipts all mask through here, so there is one rule for what is kept.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Patterns are deliberately loose (they must catch typos too): any 18-character CURP shape,
+# any 12/13-character RFC shape, any run of exactly 11 digits (NSS).
+CURP_RE = re.compile(r"(?<![A-Z0-9])[A-Z][A-Z0-9]{3}\d{6}[HMX][A-Z]{5}[A-Z0-9]\d(?![A-Z0-9])", re.IGNORECASE)
+RFC_RE = re.compile(r"(?<![A-Z0-9&Ñ])[A-Z&Ñ]{3,4}\d{6}[A-Z0-9]{3}(?![A-Z0-9])", re.IGNORECASE)
+NSS_RE = re.compile(r"(?<!\d)\d{11}(?!\d)")
+
+
+def mask_curp(curp: str) -> str:
+    return curp[:4] + "*" * max(len(curp) - 6, 0) + curp[-2:] if len(curp) > 6 else "*" * len(curp)
+
+
+def mask_rfc(rfc: str) -> str:
+    return rfc[:4] + "*" * max(len(rfc) - 7, 0) + rfc[-3:] if len(rfc) > 7 else "*" * len(rfc)
+
+
+def mask_nss(nss: str) -> str:
+    return "*" * max(len(nss) - 4, 0) + nss[-4:]
+
+
+def mask_text(text: str) -> str:
+    """Mask every identifier-shaped run in free text (log lines, exception messages)."""
+    text = CURP_RE.sub(lambda m: mask_curp(m.group(0)), text)
+    text = RFC_RE.sub(lambda m: mask_rfc(m.group(0)), text)
+    return NSS_RE.sub(lambda m: mask_nss(m.group(0)), text)

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Make a fresh Debian 12 / Ubuntu 24.04 machine ready to run the kiosk: uv, Qt's system libraries,
+# and the locked Python environment. Safe to run again; does nothing that is already done.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BOOT=.bootstrap
+find_uv() {
+  for candidate in "$(command -v uv 2>/dev/null || true)" "$HOME/.local/bin/uv" "$BOOT/bin/uv"; do
+    if [ -n "$candidate" ] && [ -x "$candidate" ]; then echo "$candidate"; return 0; fi
+  done
+  return 1
+}
+
+UV=$(find_uv || true)
+if [ -z "$UV" ]; then
+  echo "bootstrap: installing uv" >&2
+  PY=$(command -v python3 || true)
+  [ -n "$PY" ] || { echo "bootstrap: python3 is needed (apt-get install python3 python3-venv)" >&2; exit 1; }
+  # pip may refuse (PEP 668 on stock Debian/Ubuntu) or be absent: then a small private venv holds uv.
+  if ! "$PY" -m pip install --user --quiet uv 2>/dev/null || [ -z "$(find_uv || true)" ]; then
+    "$PY" -m venv "$BOOT" && "$BOOT/bin/python" -m pip install --quiet uv
+  fi
+  UV=$(find_uv) || { echo "bootstrap: could not install uv" >&2; exit 1; }
+fi
+
+# Qt (PySide6) needs these even offscreen; without a font every glyph is a box.
+DEB_PACKAGES="libglib2.0-0 libegl1 libgl1 libx11-6 libdbus-1-3 libfontconfig1 libfreetype6 libxkbcommon0 fonts-dejavu-core"
+if command -v dpkg-query >/dev/null 2>&1; then
+  missing=""
+  for pkg in $DEB_PACKAGES; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing="$missing $pkg"
+  done
+  if [ -n "$missing" ]; then
+    if [ "$(id -u)" = "0" ]; then
+      echo "bootstrap: installing Debian packages:$missing" >&2
+      export DEBIAN_FRONTEND=noninteractive
+      apt-get update -qq && apt-get install -y -qq --no-install-recommends $missing >/dev/null
+    else
+      echo "bootstrap: Qt needs these Debian packages; run as root:" >&2
+      echo "  sudo apt-get install -y$missing" >&2
+      exit 1
+    fi
+  fi
+fi
+
+"$UV" sync --frozen --quiet
+echo "$UV"
