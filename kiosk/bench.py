@@ -56,7 +56,7 @@ def row_ms(name: str, samples: list[float], target: str = "", note: str = "") ->
 
 
 def row_rate(name: str, unit: str, rates: list[float], target: str = "", note: str = "") -> Row:
-    """For throughputs (fps, packets/s), where the low tail is the one that matters: p90 is the 10th percentile."""
+    """For throughputs (fps, packets/s) the low tail matters: "p90" is then the 10th percentile."""
     return Row(name, unit, statistics.median(rates), percentile(rates, 0.1), len(rates), target, note)
 
 

@@ -55,7 +55,8 @@ class Config:
 
     def as_dict(self) -> dict[str, dict[str, Any]]:
         return {
-            name: {"value": _jsonable(v.value), "source": v.source} for name, v in sorted(self._values.items())
+            name: {"value": _jsonable(v.value), "source": v.source}
+            for name, v in sorted(self._values.items())
         }
 
 
@@ -73,7 +74,11 @@ def coerce(setting: Setting, raw: Any, where: str) -> Any:
                 raise TypeError
             if kind == "choice" and raw not in setting.choices:
                 raise ConfigError(
-                    "config.bad_choice", key=setting.name, where=where, value=raw, choices=", ".join(setting.choices)
+                    "config.bad_choice",
+                    key=setting.name,
+                    where=where,
+                    value=raw,
+                    choices=", ".join(setting.choices),
                 )
             return raw
         if kind == "path":
@@ -110,7 +115,9 @@ def coerce(setting: Setting, raw: Any, where: str) -> Any:
                 raise TypeError
             return {str(k): int(v) for k, v in table.items()}
     except (TypeError, ValueError):
-        raise ConfigError("config.bad_type", key=setting.name, where=where, expected=kind, value=repr(raw)) from None
+        raise ConfigError(
+            "config.bad_type", key=setting.name, where=where, expected=kind, value=repr(raw)
+        ) from None
     raise AssertionError(kind)
 
 
@@ -172,7 +179,9 @@ def load(
         if setting.name in from_file:
             value = Value(coerce(setting, from_file[setting.name], str(path)), f"file:{path}")
         if setting.env_var in environ:
-            value = Value(coerce(setting, environ[setting.env_var], setting.env_var), f"env:{setting.env_var}")
+            value = Value(
+                coerce(setting, environ[setting.env_var], setting.env_var), f"env:{setting.env_var}"
+            )
         given = (overrides or {}).get(setting.name)
         if given is not None:
             value = Value(coerce(setting, given, "command line"), "command line")

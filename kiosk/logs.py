@@ -38,14 +38,17 @@ class MaskingFilter(logging.Filter):
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
-            "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + f".{int(record.msecs):03d}Z",
+            "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
+            + f".{int(record.msecs):03d}Z",
             "level": record.levelname,
             "logger": record.name,
             "msg": record.getMessage(),
         }
         for key, value in vars(record).items():
             if key not in _STANDARD and not key.startswith("_"):
-                entry[key] = value if isinstance(value, str | int | float | bool | type(None)) else repr(value)
+                entry[key] = (
+                    value if isinstance(value, str | int | float | bool | type(None)) else repr(value)
+                )
         if record.exc_text:
             entry["exc"] = record.exc_text
         return json.dumps(entry, ensure_ascii=False)
@@ -56,7 +59,9 @@ def setup(data_dir: Path, level: str = "INFO", max_bytes: int = 5_000_000, backu
     log_dir = data_dir / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
     path = log_dir / LOG_FILE
-    handler = logging.handlers.RotatingFileHandler(path, maxBytes=max_bytes, backupCount=backups, encoding="utf-8")
+    handler = logging.handlers.RotatingFileHandler(
+        path, maxBytes=max_bytes, backupCount=backups, encoding="utf-8"
+    )
     handler.addFilter(MaskingFilter())
     handler.setFormatter(JsonFormatter())
     handler.set_name("kiosk-file")

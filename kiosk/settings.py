@@ -39,7 +39,9 @@ def _default_data_dir() -> Path:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("language", "choice", "es_MX", "Language of the text for people", ("es_MX", "en")),
-    Setting("data_dir", "path", _default_data_dir, "Where the station keeps its state (outbox, keys, logs, audit)"),
+    Setting(
+        "data_dir", "path", _default_data_dir, "Where the station keeps its state (outbox, keys, logs, audit)"
+    ),
     Setting(
         "mode",
         "choice",
@@ -47,11 +49,19 @@ SETTINGS: tuple[Setting, ...] = (
         "production refuses simulated devices unless the policy allows them; demo and test load them",
         ("production", "demo", "test"),
     ),
-    Setting("log.level", "choice", "INFO", "Lowest level written to the log", ("DEBUG", "INFO", "WARNING", "ERROR")),
+    Setting(
+        "log.level",
+        "choice",
+        "INFO",
+        "Lowest level written to the log",
+        ("DEBUG", "INFO", "WARNING", "ERROR"),
+    ),
     Setting("log.max_bytes", "int", 5_000_000, "Size at which a log file is rotated"),
     Setting("log.backups", "int", 5, "Rotated log files kept"),
     Setting("devices.priority", "table", dict, "Driver id -> score that overrides its probe score"),
-    Setting("devices.fingerprint", "str", "", "Device id of the fingerprint reader to use (empty: best found)"),
+    Setting(
+        "devices.fingerprint", "str", "", "Device id of the fingerprint reader to use (empty: best found)"
+    ),
     Setting("devices.camera", "str", "", "Device id of the camera to use (empty: best found)"),
     Setting("devices.poll_interval", "float", 2.0, "Seconds between hot-plug scans where udev is absent"),
     Setting("backend.enrolment_file", "path", "", "station-enrolment.json of the backend this station joins"),

@@ -37,5 +37,7 @@ def station_dir(_isolated_station: Path) -> Path:
 def shared_data() -> Path:
     """`../shared/data` (real public test data); tests that need it skip with a reason when it is absent."""
     if not SHARED_DATA.is_dir():
-        pytest.skip(f"needs the shared real test data at {SHARED_DATA} (present in CI, absent in a bare clone)")
+        pytest.skip(
+            f"needs the shared real test data at {SHARED_DATA} (present in CI, absent in a bare clone)"
+        )
     return SHARED_DATA

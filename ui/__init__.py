@@ -1,1 +1,1 @@
-"""placeholder"""
+"""The Qt front: screens and widgets bound to `kiosk` objects. The only package that imports Qt."""

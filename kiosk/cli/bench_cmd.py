@@ -26,8 +26,10 @@ def run_bench(ctx: Context, args: argparse.Namespace) -> int:
 
     def human(d: dict[str, Any]) -> str:
         body = table(
-            [[r["name"], f"{r['median']:.3f}", f"{r['p90']:.3f}", r["unit"], str(r["runs"]), r["target"]]
-             for r in d["rows"]],
+            [
+                [r["name"], f"{r['median']:.3f}", f"{r['p90']:.3f}", r["unit"], str(r["runs"]), r["target"]]
+                for r in d["rows"]
+            ],
             ["benchmark", "median", "p90", "unit", "runs", "target"],
         )
         tail = "".join(f"\nFAILED {f['provider']}: {f['error']}" for f in d["failures"])

@@ -61,6 +61,8 @@ def _plain(data: Any) -> str:
 def table(rows: list[list[str]], headers: list[str]) -> str:
     """A plain left-aligned table for terminals (no dependency, copes with accents)."""
     widths = [max(len(str(r[i])) for r in [headers, *rows]) for i in range(len(headers))]
-    lines = ["  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in [headers, *rows]]
+    lines = [
+        "  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in [headers, *rows]
+    ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)

@@ -52,6 +52,16 @@ def _unavailable(name: str, exc: Exception) -> Any:
     return run
 
 
+def _language_from_environment() -> str:
+    """The language for errors raised before the configuration could be read."""
+    import os
+
+    try:
+        return normalize_language(os.environ.get("KIOSK_LANGUAGE"))
+    except ValueError:
+        return "es_MX"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from kiosk import config, hardening, logs
 
@@ -65,6 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 args.lang = normalize_language(args.lang)
             except ValueError:
                 raise KioskError("cli.bad_language", value=args.lang) from None
+        language = args.lang or _language_from_environment()
         overrides = {"data_dir": args.data_dir, "language": args.lang, "log.level": args.log_level}
         cfg = config.load(args.config, overrides)
         language = cfg.language
