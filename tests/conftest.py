@@ -41,3 +41,6 @@ def shared_data() -> Path:
             f"needs the shared real test data at {SHARED_DATA} (present in CI, absent in a bare clone)"
         )
     return SHARED_DATA
+
+
+pytest_plugins = ["tests.fixtures.backend"]

@@ -1,0 +1,207 @@
+"""Bodies of the v1 contract. The backend serves them; the client validates what it receives with them,
+so a backend that lies about a field's type is caught at the station, not deep in the flow.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+Role = Literal["clerk", "employer", "supervisor", "technician"]
+BiometricStatus = Literal["none", "enrolled", "pending", "exception"]
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    error: ErrorDetail
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    version: str
+    api: Literal["v1"]
+    time: str = Field(description="The backend's clock, RFC 3339 UTC; stations compare theirs to it")
+
+
+class StationPublicKeys(BaseModel):
+    ed25519: str = Field(description="Raw Ed25519 public key, base64")
+    mldsa65: str = Field(description="Raw ML-DSA-65 public key, base64")
+
+
+class StationRegistration(BaseModel):
+    token: str = Field(min_length=8, max_length=128)
+    name: str = Field(min_length=1, max_length=120)
+    public_keys: StationPublicKeys
+    software_version: str = Field(max_length=64)
+
+
+class StationRegistered(BaseModel):
+    station_id: str
+    registered_at: str
+
+
+class BackendKey(BaseModel):
+    key_id: str
+    suite: Literal["mlkem768x25519", "x25519"]
+    public_key: str = Field(description="base64 of the HPKE public key")
+    current: bool
+
+
+class SigningKey(BaseModel):
+    key_id: str
+    public_key: str = Field(description="Raw Ed25519 public key, base64")
+
+
+class FingerPolicy(BaseModel):
+    order: list[str]
+    min_nfiq2: int = Field(ge=0, le=100)
+    attempts: int = Field(ge=1, le=10)
+    duplicate_threshold: int = Field(ge=1)
+    exceptions_need_supervisor: bool
+
+
+class FacePolicyModel(BaseModel):
+    yaw_max: float
+    pitch_max: float
+    roll_max: float
+    min_inter_eye_px: float
+    stable_frames: int
+
+
+class OperatorPolicy(BaseModel):
+    max_failed_logins: int
+    failed_login_window_s: int
+    lockout_s: int
+    idle_warning_s: int
+    idle_logout_s: int
+    max_session_s: int
+
+
+class FreezePolicy(BaseModel):
+    max_undelivered: int
+    max_oldest_undelivered_s: int
+
+
+class Policy(BaseModel):
+    version: int = Field(ge=1)
+    issued_at: str
+    expires_at: str
+    fingers: FingerPolicy
+    face: FacePolicyModel
+    operators: OperatorPolicy
+    freeze: FreezePolicy
+    allowed_drivers: list[str]
+    allow_simulators: bool
+    minor_age: int
+
+
+class StationConfig(BaseModel):
+    station_id: str
+    policy: Policy
+    backend_keys: list[BackendKey]
+    receipt_keys: list[SigningKey]
+    revoked: bool = False
+
+
+class SignedConfig(BaseModel):
+    payload: str = Field(description="base64 of the canonical JSON of a StationConfig")
+    key_id: str
+    signature: str = Field(description="Ed25519 signature over the payload bytes, base64")
+
+
+class PasswordLogin(BaseModel):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=256)
+
+
+class PasswordChange(BaseModel):
+    username: str = Field(min_length=1, max_length=64)
+    old_password: str = Field(min_length=1, max_length=256)
+    new_password: str = Field(min_length=1, max_length=256)
+
+
+class FielChallenge(BaseModel):
+    challenge_id: str
+    challenge: str = Field(description="base64 of the bytes to sign")
+    expires_at: str
+
+
+class FielLogin(BaseModel):
+    challenge_id: str = Field(min_length=1, max_length=64)
+    certificate: str = Field(
+        min_length=1, max_length=16384, description="base64 DER of the e.firma certificate"
+    )
+    signature: str = Field(min_length=1, max_length=2048, description="base64 RSA PKCS#1 v1.5 SHA-256")
+
+
+class Operator(BaseModel):
+    operator_id: str
+    name: str
+    role: Role
+    auth: Literal["password", "fiel"]
+    certificate_number: str | None = None
+    rfc: str | None = None
+
+
+class Session(BaseModel):
+    token: str
+    operator: Operator
+    expires_at: str
+
+
+class Person(BaseModel):
+    curp: str
+    nss: str | None
+    name: str
+    birth_date: str | None
+    biometric_status: BiometricStatus
+
+
+class DeviceRegistration(BaseModel):
+    kind: Literal["fingerprint", "camera"]
+    driver: str = Field(min_length=1, max_length=64)
+    vendor: str = Field(max_length=64)
+    model: str = Field(max_length=64)
+    serial: str = Field(min_length=1, max_length=64)
+
+
+class Device(DeviceRegistration):
+    registered_at: str
+
+
+class Receipt(BaseModel):
+    """The Acuse: what the person takes home. Signed; `payload` is the canonical JSON that was signed."""
+
+    payload: str = Field(description="base64 of the canonical JSON of a ReceiptBody")
+    key_id: str
+    signature: str
+
+
+class ReceiptBody(BaseModel):
+    folio: str
+    packet_id: str
+    station_id: str
+    curp_masked: str
+    received_at: str
+    digest: str = Field(description="SHA-256 of the sealed packet, hex")
+    test: bool
+
+
+class PacketStatus(BaseModel):
+    packet_id: str
+    status: Literal["accepted"]
+    receipt: Receipt
+
+
+class DiagnosticsUpload(BaseModel):
+    report: dict[str, object]
+
+
+class DiagnosticsStored(BaseModel):
+    report_id: str
+    received_at: str

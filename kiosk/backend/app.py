@@ -1,0 +1,204 @@
+"""The v1 contract over HTTP: thin FastAPI routes over `Backend`, station signatures, operator sessions.
+
+Errors always answer `{"error": {"code", "message"}}` with a code from `kiosk.api.errors`.
+"""
+
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Header, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+
+from kiosk import __version__
+from kiosk.api import API_PREFIX, models
+from kiosk.backend import intake, operators
+from kiosk.backend.errors import ApiError
+from kiosk.backend.service import MAX_PACKET_BYTES, Backend
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": models.ErrorBody, "description": "an error from the contract's table"}
+    for status in (400, 401, 403, 404, 409, 413, 422, 423, 500)
+}
+PACKET_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+    }
+}
+
+
+def create_app(backend: Backend) -> FastAPI:
+    app = FastAPI(
+        title="Enrolment kiosk backend",
+        version="1",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+    )
+
+    @app.exception_handler(ApiError)
+    async def api_error(request: Request, exc: ApiError) -> JSONResponse:
+        return JSONResponse({"error": {"code": exc.code, "message": exc.detail}}, status_code=exc.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        return JSONResponse(
+            {"error": {"code": "bad_request", "message": f"{where}: {first.get('msg', 'invalid')}"}},
+            status_code=400,
+        )
+
+    @app.exception_handler(Exception)
+    async def crashed(request: Request, exc: Exception) -> JSONResponse:
+        return JSONResponse({"error": {"code": "internal", "message": type(exc).__name__}}, status_code=500)
+
+    async def station(
+        request: Request,
+        x_kiosk_station: Annotated[str | None, Header()] = None,
+        x_kiosk_time: Annotated[str | None, Header()] = None,
+        x_kiosk_signature: Annotated[str | None, Header()] = None,
+    ) -> Any:
+        body = await _bounded_body(request)
+        path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return backend.authenticate(
+            x_kiosk_station, x_kiosk_time, x_kiosk_signature, request.method, path, body
+        )
+
+    def operator(role_check: str) -> Any:
+        def dependency(
+            station_row: Annotated[Any, Depends(station)],
+            authorization: Annotated[str | None, Header()] = None,
+        ) -> Any:
+            row = operators.session(backend, station_row["station_id"], authorization)
+            operators.authorize(row["role"], role_check)
+            return row
+
+        return dependency
+
+    station_row = Annotated[Any, Depends(station)]
+
+    @app.get(f"{API_PREFIX}/health", response_model=models.Health, tags=["station"])
+    def health() -> models.Health:
+        return models.Health(status="ok", version=__version__, api="v1", time=backend.now())
+
+    @app.post(
+        f"{API_PREFIX}/stations",
+        response_model=models.StationRegistered,
+        status_code=201,
+        responses=ERRORS,
+        tags=["station"],
+    )
+    def register(body: models.StationRegistration) -> models.StationRegistered:
+        return backend.register_station(body)
+
+    @app.get(f"{API_PREFIX}/config", response_model=models.SignedConfig, responses=ERRORS, tags=["station"])
+    def config(row: station_row) -> models.SignedConfig:
+        return backend.signed_config(row["station_id"])
+
+    @app.post(
+        f"{API_PREFIX}/sessions/password", response_model=models.Session, responses=ERRORS, tags=["operators"]
+    )
+    def password_login(body: models.PasswordLogin, row: station_row) -> models.Session:
+        return operators.password_login(backend, row["station_id"], body)
+
+    @app.post(f"{API_PREFIX}/sessions/password/change", status_code=204, responses=ERRORS, tags=["operators"])
+    def password_change(body: models.PasswordChange, row: station_row) -> Response:
+        operators.change_password(backend, row["station_id"], body)
+        return Response(status_code=204)
+
+    @app.post(
+        f"{API_PREFIX}/sessions/fiel/challenge",
+        response_model=models.FielChallenge,
+        responses=ERRORS,
+        tags=["operators"],
+    )
+    def fiel_challenge(row: station_row) -> models.FielChallenge:
+        return operators.fiel_challenge(backend, row["station_id"])
+
+    @app.post(
+        f"{API_PREFIX}/sessions/fiel", response_model=models.Session, responses=ERRORS, tags=["operators"]
+    )
+    def fiel_login(body: models.FielLogin, row: station_row) -> models.Session:
+        return operators.fiel_login(backend, row["station_id"], body)
+
+    @app.delete(f"{API_PREFIX}/sessions/current", status_code=204, responses=ERRORS, tags=["operators"])
+    def logout(row: station_row, authorization: Annotated[str | None, Header()] = None) -> Response:
+        operators.logout(backend, row["station_id"], authorization)
+        return Response(status_code=204)
+
+    @app.get(
+        f"{API_PREFIX}/persons/{{identifier}}",
+        response_model=models.Person,
+        responses=ERRORS,
+        tags=["persons"],
+    )
+    def person(identifier: str, session: Annotated[Any, Depends(operator("lookup_person"))]) -> models.Person:
+        return backend.lookup_person(identifier)
+
+    @app.post(
+        f"{API_PREFIX}/devices",
+        response_model=models.Device,
+        status_code=201,
+        responses=ERRORS,
+        tags=["devices"],
+    )
+    def register_device(
+        body: models.DeviceRegistration, session: Annotated[Any, Depends(operator("manage_devices"))]
+    ) -> models.Device:
+        return backend.register_device(session["station_id"], body)
+
+    @app.get(f"{API_PREFIX}/devices", response_model=list[models.Device], responses=ERRORS, tags=["devices"])
+    def devices(row: station_row) -> list[models.Device]:
+        return backend.devices(row["station_id"])
+
+    @app.post(
+        f"{API_PREFIX}/packets",
+        response_model=models.Receipt,
+        status_code=201,
+        responses=ERRORS,
+        tags=["packets"],
+        openapi_extra=PACKET_BODY,
+    )
+    async def submit(
+        request: Request, row: station_row, x_packet_id: Annotated[str, Header(min_length=1, max_length=64)]
+    ) -> Response:
+        body = await _bounded_body(request)
+        from starlette.concurrency import run_in_threadpool
+
+        receipt, duplicate = await run_in_threadpool(intake.submit, backend, row, x_packet_id, body)
+        return JSONResponse(receipt.model_dump(), status_code=200 if duplicate else 201)
+
+    @app.get(
+        f"{API_PREFIX}/packets/{{packet_id}}",
+        response_model=models.PacketStatus,
+        responses=ERRORS,
+        tags=["packets"],
+    )
+    def packet_status(packet_id: str, row: station_row) -> models.PacketStatus:
+        return intake.status(backend, row["station_id"], packet_id)
+
+    @app.post(
+        f"{API_PREFIX}/diagnostics",
+        response_model=models.DiagnosticsStored,
+        status_code=201,
+        responses=ERRORS,
+        tags=["devices"],
+    )
+    def diagnostics(
+        body: models.DiagnosticsUpload, session: Annotated[Any, Depends(operator("run_diagnostics"))]
+    ) -> models.DiagnosticsStored:
+        return backend.store_diagnostics(session["station_id"], body.report)
+
+    return app
+
+
+async def _bounded_body(request: Request) -> bytes:
+    """The request body, refused past the packet limit (before reading it when the length is declared)."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > MAX_PACKET_BYTES:
+        raise ApiError("too_large")
+    body = await request.body()
+    if len(body) > MAX_PACKET_BYTES:
+        raise ApiError("too_large")
+    return body

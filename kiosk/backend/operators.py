@@ -1,0 +1,224 @@
+"""Operators at the backend: accounts, password and e.firma logins, lockout, sessions bound to a station."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import uuid
+from pathlib import Path
+from typing import Any
+
+from cryptography import x509
+
+from kiosk.api import models
+from kiosk.api.envelopes import b64, unb64
+from kiosk.backend import passwords
+from kiosk.backend.errors import ApiError
+from kiosk.backend.service import Backend, token_hash
+from kiosk.clock import parse_rfc3339, rfc3339
+
+CHALLENGE_TTL = dt.timedelta(minutes=2)
+ROLES = ("clerk", "employer", "supervisor", "technician")
+
+
+def add_user(backend: Backend, username: str, name: str, role: str, password: str) -> str:
+    if role not in ROLES or role == "employer":
+        raise ValueError(
+            "password accounts are clerk, supervisor or technician; employers log in with e.firma"
+        )
+    if not passwords.strong_enough(password):
+        raise ApiError("weak_password")
+    operator_id = "op-" + uuid.uuid4().hex[:10]
+    backend.store.run(
+        "INSERT INTO users VALUES (?, ?, ?, ?, ?, ?)",
+        username,
+        operator_id,
+        name,
+        role,
+        passwords.hash_password(password),
+        backend.now(),
+    )
+    return operator_id
+
+
+def _lockout(backend: Backend, username: str) -> float:
+    """Seconds the account stays locked (0 when not locked), from the policy's numbers."""
+    rules = backend.policy()["operators"]
+    now = backend.clock().timestamp()
+    window_start = now - rules["failed_login_window_s"]
+    failures = [
+        r["at"]
+        for r in backend.store.all(
+            "SELECT at FROM login_failures WHERE username = ? AND at >= ? ORDER BY at", username, window_start
+        )
+    ]
+    if len(failures) < rules["max_failed_logins"]:
+        return 0.0
+    locked_until = float(failures[rules["max_failed_logins"] - 1]) + rules["lockout_s"]
+    return max(0.0, locked_until - now)
+
+
+def _open_session(backend: Backend, station_id: str, operator: models.Operator) -> models.Session:
+    token = secrets.token_urlsafe(32)
+    now = backend.clock()
+    expires = now + dt.timedelta(seconds=backend.policy()["operators"]["max_session_s"])
+    backend.store.run(
+        "INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+        token_hash(token),
+        operator.operator_id,
+        operator.name,
+        operator.role,
+        operator.auth,
+        operator.certificate_number,
+        operator.rfc,
+        station_id,
+        rfc3339(now),
+        rfc3339(expires),
+    )
+    return models.Session(token=token, operator=operator, expires_at=rfc3339(expires))
+
+
+def password_login(backend: Backend, station_id: str, body: models.PasswordLogin) -> models.Session:
+    locked = _lockout(backend, body.username)
+    if locked > 0:
+        raise ApiError("account_locked", f"retry in {int(locked) + 1} s")
+    row = backend.store.one("SELECT * FROM users WHERE username = ?", body.username)
+    if row is None:
+        passwords.dummy_verify()
+    if row is None or not passwords.verify_password(body.password, row["password_hash"]):
+        backend.store.run(
+            "INSERT INTO login_failures VALUES (?, ?)", body.username, backend.clock().timestamp()
+        )
+        if _lockout(backend, body.username) > 0:
+            raise ApiError("account_locked")
+        raise ApiError("invalid_credentials")
+    backend.store.run("DELETE FROM login_failures WHERE username = ?", body.username)
+    operator = models.Operator(
+        operator_id=row["operator_id"], name=row["name"], role=row["role"], auth="password"
+    )
+    return _open_session(backend, station_id, operator)
+
+
+def change_password(backend: Backend, station_id: str, body: models.PasswordChange) -> None:
+    password_login(
+        backend, station_id, models.PasswordLogin(username=body.username, password=body.old_password)
+    )
+    if not passwords.strong_enough(body.new_password) or body.new_password == body.old_password:
+        raise ApiError("weak_password")
+    backend.store.run(
+        "UPDATE users SET password_hash = ? WHERE username = ?",
+        passwords.hash_password(body.new_password),
+        body.username,
+    )
+
+
+def fiel_challenge(backend: Backend, station_id: str) -> models.FielChallenge:
+    challenge = b"kiosk-fiel-login-v1:" + secrets.token_bytes(32)
+    challenge_id = uuid.uuid4().hex
+    expires = backend.clock() + CHALLENGE_TTL
+    backend.store.run(
+        "INSERT INTO challenges VALUES (?, ?, ?, ?, NULL)",
+        challenge_id,
+        station_id,
+        challenge,
+        rfc3339(expires),
+    )
+    return models.FielChallenge(
+        challenge_id=challenge_id, challenge=b64(challenge), expires_at=rfc3339(expires)
+    )
+
+
+def trust_anchors(directory: Path) -> list[x509.Certificate]:
+    anchors = []
+    for path in sorted(directory.glob("*")):
+        data = path.read_bytes()
+        anchors.append(
+            x509.load_pem_x509_certificate(data)
+            if b"-----BEGIN" in data
+            else x509.load_der_x509_certificate(data)
+        )
+    return anchors
+
+
+FIEL_CODES = {
+    "fiel.expired": "fiel_expired",
+    "fiel.not_yet_valid": "fiel_expired",
+    "fiel.untrusted": "fiel_untrusted",
+    "fiel.not_fiel": "fiel_not_fiel",
+    "fiel.is_csd": "fiel_not_fiel",
+}
+
+
+def fiel_login(backend: Backend, station_id: str, body: models.FielLogin) -> models.Session:
+    from kiosk.errors import KioskError
+    from kiosk.fiel.verify import verify_challenge
+
+    with backend.store.transaction() as db:
+        row = db.execute("SELECT * FROM challenges WHERE challenge_id = ?", (body.challenge_id,)).fetchone()
+        if row is None or row["used_at"] or row["station_id"] != station_id:
+            raise ApiError("challenge_expired")
+        db.execute(
+            "UPDATE challenges SET used_at = ? WHERE challenge_id = ?", (backend.now(), body.challenge_id)
+        )
+    if parse_rfc3339(row["expires_at"]) < backend.clock():
+        raise ApiError("challenge_expired")
+    try:
+        identity = verify_challenge(
+            unb64(body.certificate),
+            bytes(row["challenge"]),
+            unb64(body.signature),
+            trust_anchors(backend.fiel_trust_dir),
+            backend.clock(),
+        )
+    except KioskError as exc:
+        raise ApiError(FIEL_CODES.get(exc.message.code, "fiel_invalid"), exc.message.code) from None
+    except ValueError:
+        raise ApiError("fiel_invalid") from None
+    operator = models.Operator(
+        operator_id=f"fiel-{identity.certificate_number or identity.rfc}",
+        name=identity.name,
+        role="employer",
+        auth="fiel",
+        certificate_number=identity.certificate_number,
+        rfc=identity.rfc,
+    )
+    return _open_session(backend, station_id, operator)
+
+
+def session(backend: Backend, station_id: str, authorization: str | None) -> Any:
+    if not authorization or not authorization.startswith("Bearer "):
+        raise ApiError("session_expired", "no operator session")
+    row = backend.store.one(
+        "SELECT * FROM sessions WHERE token_hash = ?", token_hash(authorization[7:].strip())
+    )
+    if row is None or row["ended_at"] or parse_rfc3339(row["expires_at"]) < backend.clock():
+        raise ApiError("session_expired")
+    if row["station_id"] != station_id:  # a session is bound to the station it was opened at
+        raise ApiError("session_expired", "the session belongs to another station")
+    return row
+
+
+def logout(backend: Backend, station_id: str, authorization: str | None) -> None:
+    row = session(backend, station_id, authorization)
+    backend.store.run(
+        "UPDATE sessions SET ended_at = ? WHERE token_hash = ?", backend.now(), row["token_hash"]
+    )
+
+
+def operator_of(row: Any) -> models.Operator:
+    return models.Operator(
+        operator_id=row["operator_id"],
+        name=row["name"],
+        role=row["role"],
+        auth=row["auth"],
+        certificate_number=row["certificate_number"],
+        rfc=row["rfc"],
+    )
+
+
+def authorize(role: str, action: str) -> None:
+    """The backend enforces the same permission table as the station (`kiosk.roles`)."""
+    from kiosk.roles import Permission, Role, allowed
+
+    if not allowed(Role(role), Permission(action)):
+        raise ApiError("forbidden", f"a {role} may not {action.replace('_', ' ')}")

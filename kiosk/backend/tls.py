@@ -1,0 +1,64 @@
+"""The reference backend's TLS certificates: a current one and the next one, both pinned by stations.
+
+A station trusts exactly the certificates in its pin set (current and next), so the backend can
+switch to the next certificate without reaching every station first. No plain-HTTP mode exists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+DEFAULT_NAMES = ("localhost", "127.0.0.1", "::1")
+
+
+def make_certificate(names: tuple[str, ...], not_before: dt.datetime, days: int) -> tuple[bytes, bytes]:
+    """A self-signed server certificate (P-256) for `names`; returns (key PEM, certificate PEM)."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "kiosk reference backend")])
+    alt: list[x509.GeneralName] = []
+    for name in names:
+        try:
+            alt.append(x509.IPAddress(ipaddress.ip_address(name)))
+        except ValueError:
+            alt.append(x509.DNSName(name))
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(not_before - dt.timedelta(minutes=5))
+        .not_valid_after(not_before + dt.timedelta(days=days))
+        .add_extension(x509.SubjectAlternativeName(alt), critical=False)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    key_pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    return key_pem, cert.public_bytes(serialization.Encoding.PEM)
+
+
+def ensure_certificates(
+    tls_dir: Path, names: tuple[str, ...], now: dt.datetime
+) -> tuple[Path, Path, list[bytes]]:
+    """Create `current` and `next` certificates once; return (current key, current cert, pinned PEMs)."""
+    tls_dir.mkdir(parents=True, exist_ok=True)
+    pins = []
+    for slot, start, days in (("current", now, 730), ("next", now + dt.timedelta(days=365), 1095)):
+        key_path, cert_path = tls_dir / f"{slot}.key", tls_dir / f"{slot}.crt"
+        if not cert_path.exists():
+            key_pem, cert_pem = make_certificate(names, start, days)
+            key_path.write_bytes(key_pem)
+            key_path.chmod(0o600)
+            cert_path.write_bytes(cert_pem)
+        pins.append(cert_path.read_bytes())
+    return tls_dir / "current.key", tls_dir / "current.crt", pins
