@@ -19,7 +19,9 @@ class ErrorCode:
 
 CODES: tuple[ErrorCode, ...] = (
     ErrorCode("bad_request", 400, "The request body or parameters do not match the contract."),
-    ErrorCode("invalid_token", 400, "The registration token is unknown, already used or expired."),
+    ErrorCode("not_found", 404, "No such path in the API."),
+    ErrorCode("method_not_allowed", 405, "The path does not take that method."),
+    ErrorCode("invalid_token", 401, "The registration token is unknown, already used or expired."),
     ErrorCode("unauthenticated", 401, "The request carries no valid station signature."),
     ErrorCode("unknown_station", 401, "The station id is not registered at this backend."),
     ErrorCode("station_revoked", 403, "The station was revoked; it may not submit or log anyone in."),

@@ -29,8 +29,10 @@ class Health(BaseModel):
 
 
 class StationPublicKeys(BaseModel):
-    ed25519: str = Field(description="Raw Ed25519 public key, base64")
-    mldsa65: str = Field(description="Raw ML-DSA-65 public key, base64")
+    ed25519: str = Field(pattern=r"^[A-Za-z0-9+/]{43}=$", description="Raw Ed25519 public key (32 bytes), base64")
+    mldsa65: str = Field(
+        pattern=r"^[A-Za-z0-9+/]{2603}=$", description="Raw ML-DSA-65 public key (1952 bytes), base64"
+    )
 
 
 class StationRegistration(BaseModel):

@@ -10,7 +10,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 
 from kiosk import __version__
+from fastapi.routing import APIRoute
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
+
 from kiosk.api import API_PREFIX, models
+from kiosk.api.errors import BY_CODE
 from kiosk.backend import intake, operators
 from kiosk.backend.errors import ApiError
 from kiosk.backend.service import MAX_PACKET_BYTES, Backend
@@ -47,6 +52,20 @@ def create_app(backend: Backend) -> FastAPI:
         return JSONResponse(
             {"error": {"code": "bad_request", "message": f"{where}: {first.get('msg', 'invalid')}"}},
             status_code=400,
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "bad_request")
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:  # Allow lists every method of the path, across its routes (RFC 9110)
+            methods = set()
+            for route in app.router.routes:
+                if isinstance(route, APIRoute) and route.matches(request.scope)[0] != Match.NONE:
+                    methods |= route.methods or set()
+            headers["Allow"] = ", ".join(sorted(methods))
+        return JSONResponse(
+            {"error": {"code": code, "message": str(exc.detail)}}, status_code=BY_CODE[code].status, headers=headers
         )
 
     @app.exception_handler(Exception)

@@ -16,6 +16,7 @@ from kiosk.backend import passwords
 from kiosk.backend.errors import ApiError
 from kiosk.backend.service import Backend, token_hash
 from kiosk.clock import parse_rfc3339, rfc3339
+from kiosk.operators.lockout import LockoutPolicy, LockoutStatus
 
 CHALLENGE_TTL = dt.timedelta(minutes=2)
 ROLES = ("clerk", "employer", "supervisor", "technician")
@@ -41,21 +42,18 @@ def add_user(backend: Backend, username: str, name: str, role: str, password: st
     return operator_id
 
 
-def _lockout(backend: Backend, username: str) -> float:
-    """Seconds the account stays locked (0 when not locked), from the policy's numbers."""
-    rules = backend.policy()["operators"]
-    now = backend.clock().timestamp()
-    window_start = now - rules["failed_login_window_s"]
+def _lockout(backend: Backend, username: str) -> LockoutStatus:
+    """The account's lock state from its recorded failures, by the policy's numbers (`kiosk.operators`)."""
+    policy = LockoutPolicy.from_policy(backend.policy()["operators"])
+    now = backend.clock()
+    since = policy.keep_since(now).timestamp()
     failures = [
         r["at"]
         for r in backend.store.all(
-            "SELECT at FROM login_failures WHERE username = ? AND at >= ? ORDER BY at", username, window_start
+            "SELECT at FROM login_failures WHERE username = ? AND at >= ? ORDER BY at", username, since
         )
     ]
-    if len(failures) < rules["max_failed_logins"]:
-        return 0.0
-    locked_until = float(failures[rules["max_failed_logins"] - 1]) + rules["lockout_s"]
-    return max(0.0, locked_until - now)
+    return policy.status_at(failures, now.timestamp())
 
 
 def _open_session(backend: Backend, station_id: str, operator: models.Operator) -> models.Session:
@@ -80,8 +78,8 @@ def _open_session(backend: Backend, station_id: str, operator: models.Operator) 
 
 def password_login(backend: Backend, station_id: str, body: models.PasswordLogin) -> models.Session:
     locked = _lockout(backend, body.username)
-    if locked > 0:
-        raise ApiError("account_locked", f"retry in {int(locked) + 1} s")
+    if locked.locked:
+        raise ApiError("account_locked", f"retry in {locked.seconds_left(backend.clock())} s")
     row = backend.store.one("SELECT * FROM users WHERE username = ?", body.username)
     if row is None:
         passwords.dummy_verify()
@@ -89,7 +87,7 @@ def password_login(backend: Backend, station_id: str, body: models.PasswordLogin
         backend.store.run(
             "INSERT INTO login_failures VALUES (?, ?)", body.username, backend.clock().timestamp()
         )
-        if _lockout(backend, body.username) > 0:
+        if _lockout(backend, body.username).locked:
             raise ApiError("account_locked")
         raise ApiError("invalid_credentials")
     backend.store.run("DELETE FROM login_failures WHERE username = ?", body.username)
@@ -144,7 +142,6 @@ FIEL_CODES = {
     "fiel.expired": "fiel_expired",
     "fiel.not_yet_valid": "fiel_expired",
     "fiel.untrusted": "fiel_untrusted",
-    "fiel.not_fiel": "fiel_not_fiel",
     "fiel.is_csd": "fiel_not_fiel",
 }
 
