@@ -1,0 +1,1 @@
+"""The station itself: its signing identity (keys.py) and, later, its registration with a backend."""
