@@ -1,0 +1,1 @@
+"""Webcams through OpenCV: enumeration per platform (`sources`) and the driver (`opencv_camera`)."""

@@ -1,0 +1,138 @@
+"""The simulated camera: RGB frames at the size asked, natural motion, stills, scenes, other footage."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+import pytest
+
+from devices.camera import Camera
+from devices.errors import Disconnected
+from devices.policy import DevicePolicy
+from devices.registry import Registry
+from devices.sim.camera import SimCamera
+from devices.sim.hardware import SimulatedHardware
+from devices.sim.scene import SCENES
+
+WAIT = 5.0
+
+
+def test_preview_stream_is_rgb_at_the_preview_size_with_small_motion(camera: SimCamera) -> None:
+    with camera.stream() as stream:
+        frames = [stream.read(WAIT) for _ in range(6)]
+        assert stream.mode["size"] == (640, 480)
+    first, last = frames[0].image, frames[-1].image
+    assert first.shape == (480, 640, 3) and first.dtype == np.uint8 and frames[0].is_colour
+    difference = np.abs(first.astype(int) - last.astype(int)).mean()
+    assert 0.5 < difference < 40  # the person sways a little; it is still the same picture
+
+
+def test_still_pauses_and_resumes_the_preview(camera: SimCamera) -> None:
+    with camera.stream() as stream:
+        stream.read(WAIT)
+        still = camera.capture_still()
+        assert stream.active
+        after = stream.read(WAIT)
+    assert still.size == (1280, 720) and still.meta["still"]
+    assert after.size == (640, 480)
+
+
+def test_red_stays_red() -> None:
+    """Frames are RGB: the astronaut's orange suit has more red than blue."""
+    bench = SimulatedHardware(fingerprint_readers=0, cameras=0)
+    bench.plug("camera", fps=0)
+    registry = Registry(policy=DevicePolicy(mode="test"), options={"sim-camera": {"hardware": bench}})
+    device = registry.open("sim-camera:0")
+    assert isinstance(device, Camera)
+    device.simulation.set_scene("too_far")  # type: ignore[attr-defined]
+    frame = device.grab(WAIT).image
+    registry.release(device)
+    suit = frame[300:340, 290:350].reshape(-1, 3).mean(axis=0)
+    assert suit[0] > suit[2] + 40
+
+
+@pytest.fixture(scope="module")
+def faces() -> Iterator[Any]:
+    mediapipe = pytest.importorskip("mediapipe")
+    detector = mediapipe.solutions.face_detection.FaceDetection(
+        model_selection=1, min_detection_confidence=0.5
+    )
+    yield detector
+    detector.close()
+
+
+def _faces(detector: Any, image: np.ndarray) -> list[Any]:
+    result = detector.process(image)
+    return [d.location_data.relative_bounding_box for d in (result.detections or [])]
+
+
+def test_scenes_show_what_they_say(camera: SimCamera, faces: Any) -> None:
+    seen: dict[str, list[Any]] = {}
+    means: dict[str, float] = {}
+    for scene in SCENES:
+        camera.simulation.set_scene(scene)
+        image = camera.capture_still().image
+        seen[scene] = _faces(faces, image)
+        means[scene] = float(image.mean())
+    assert len(seen["normal"]) == 1 and len(seen["no_face"]) == 0 and len(seen["two_faces"]) == 2
+    normal = seen["normal"][0]
+    assert 0.35 < normal.xmin + normal.width / 2 < 0.65
+    off = seen["off_centre"]
+    assert len(off) == 1 and off[0].xmin + off[0].width / 2 < 0.3
+    far = seen["too_far"]
+    assert len(far) <= 1 and all(f.width < normal.width / 2.5 for f in far)
+    assert means["dark"] < means["normal"] / 4
+
+
+def test_unknown_scene_is_refused(camera: SimCamera) -> None:
+    with pytest.raises(ValueError, match="unknown scene"):
+        camera.simulation.set_scene("beach")
+
+
+def _write_video(path: Path, frames: int = 12, size: tuple[int, int] = (320, 240)) -> list[np.ndarray]:
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 25.0, size)
+    written = []
+    for i in range(frames):
+        bgr = np.zeros((size[1], size[0], 3), np.uint8)
+        bgr[:, :, 2] = 200  # red in BGR
+        bgr[:, : (i + 1) * size[0] // frames, 1] = 120
+        writer.write(bgr)
+        written.append(bgr)
+    writer.release()
+    return written
+
+
+def test_video_and_folder_footage(tmp_path: Path) -> None:
+    video = tmp_path / "clip.avi"
+    _write_video(video)
+    folder = tmp_path / "stills"
+    folder.mkdir()
+    for i, colour in enumerate([(0, 0, 255), (255, 0, 0)]):  # BGR: red, then blue
+        cv2.imwrite(str(folder / f"{i}.png"), np.full((120, 160, 3), colour, np.uint8))
+    bench = SimulatedHardware(fingerprint_readers=0, cameras=0)
+    bench.plug("camera", fps=0, source=str(video))
+    bench.plug("camera", fps=0, source=str(folder))
+    registry = Registry(policy=DevicePolicy(mode="test"), options={"sim-camera": {"hardware": bench}})
+    video_camera = registry.open("sim-camera:0")
+    folder_camera = registry.open("sim-camera:1")
+    assert isinstance(video_camera, Camera) and isinstance(folder_camera, Camera)
+    frames = [video_camera.grab(WAIT).image for _ in range(15)]  # loops past the end of the clip
+    assert all(f.shape == (480, 640, 3) for f in frames)
+    assert frames[0][240, 320, 0] > 150  # red channel first: converted from BGR
+    first, second = folder_camera.grab(WAIT).image, folder_camera.grab(WAIT).image
+    assert first[240, 320, 0] > 200 and second[240, 320, 2] > 200
+    for device in (video_camera, folder_camera):
+        registry.release(device)
+
+
+def test_unplugged_camera_ends_the_stream(camera: SimCamera) -> None:
+    with camera.stream() as stream:
+        stream.read(WAIT)
+        camera.simulation.unplug()
+        with pytest.raises(Disconnected):
+            while True:
+                stream.read(WAIT)
