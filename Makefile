@@ -8,7 +8,7 @@ bootstrap:
 	@tools/bootstrap.sh >/dev/null
 
 demo:
-	$(RUN) kiosk demo
+	$(RUN) kiosk enrol --simulated --embedded --count 3
 
 test:
 	$(RUN) pytest -q

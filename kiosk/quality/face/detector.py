@@ -15,9 +15,13 @@ more than a frame). In preview mode the mesh tracks across frames; a still is an
 
 from __future__ import annotations
 
+import functools
+import os
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
+import cv2
 import numpy as np
 
 from kiosk.quality.face import landmarks as lm
@@ -54,20 +58,59 @@ class Detection:
         return 1 if self.points is not None else 0
 
 
+def _quiet_native_logs() -> None:
+    """mediapipe's C++ side logs start-up chatter to stderr; a command's output is for people."""
+    os.environ.setdefault("GLOG_minloglevel", "2")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+@functools.cache
+def _warm_frame() -> np.ndarray:
+    """A frame with a face (the bundled demo portrait, non-square), so every native path runs once."""
+    from kiosk.resources import resource_path
+
+    path = resource_path("demo", "astronaut.png")
+    image = cv2.imread(str(path)) if path.is_file() else None
+    if image is None:
+        return np.zeros((48, 64, 3), np.uint8)
+    return np.ascontiguousarray(cv2.cvtColor(image, cv2.COLOR_BGR2RGB)[:, 32:-32])
+
+
+def warmed(graph: Any) -> Any:
+    """Run a graph once on a blank frame with the process's stderr silenced.
+
+    Its native start-up warnings ("All log messages before absl::InitializeLog()...") are printed on the
+    first frame, from C++, past Python's logging; after this they have been said to /dev/null.
+    """
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 2)
+            graph.process(_warm_frame())
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+    return graph
+
+
 class FaceDetector:
     def __init__(self, still: bool, min_confidence: float = 0.5) -> None:
+        _quiet_native_logs()
         from mediapipe.python.solutions import face_detection, face_mesh
 
         self._face_mesh = face_mesh
-        self._detector = face_detection.FaceDetection(
-            model_selection=1, min_detection_confidence=min_confidence
+        self._detector = warmed(
+            face_detection.FaceDetection(model_selection=1, min_detection_confidence=min_confidence)
         )
-        self._mesh = face_mesh.FaceMesh(
-            static_image_mode=still,
-            max_num_faces=1,
-            refine_landmarks=True,
-            min_detection_confidence=min_confidence,
-            min_tracking_confidence=0.5,
+        self._mesh = warmed(
+            face_mesh.FaceMesh(
+                static_image_mode=still,
+                max_num_faces=1,
+                refine_landmarks=True,
+                min_detection_confidence=min_confidence,
+                min_tracking_confidence=0.5,
+            )
         )
         self._crop_mesh: Any = None
         self._min_confidence = min_confidence
@@ -104,11 +147,13 @@ class FaceDetector:
         if x1 - x0 < 8 or y1 - y0 < 8:
             return None
         if self._crop_mesh is None:
-            self._crop_mesh = self._face_mesh.FaceMesh(
-                static_image_mode=True,
-                max_num_faces=1,
-                refine_landmarks=True,
-                min_detection_confidence=self._min_confidence,
+            self._crop_mesh = warmed(
+                self._face_mesh.FaceMesh(
+                    static_image_mode=True,
+                    max_num_faces=1,
+                    refine_landmarks=True,
+                    min_detection_confidence=self._min_confidence,
+                )
             )
         crop = np.ascontiguousarray(rgb[y0:y1, x0:x1])
         points = _points(self._crop_mesh.process(crop), x1 - x0, y1 - y0)
@@ -155,7 +200,7 @@ class PersonSegmenter:
     def __init__(self) -> None:
         from mediapipe.python.solutions import selfie_segmentation
 
-        self._graph = selfie_segmentation.SelfieSegmentation(model_selection=0)
+        self._graph = warmed(selfie_segmentation.SelfieSegmentation(model_selection=0))
 
     def __call__(self, rgb: np.ndarray) -> np.ndarray:
         mask = self._graph.process(np.ascontiguousarray(rgb)).segmentation_mask
