@@ -1,0 +1,69 @@
+"""`kiosk enrol --simulated`: whole enrolments through the real pipeline, and nothing left on disk."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kiosk.backend.server import Running
+from kiosk.enrol.runner import Credentials, run
+from kiosk.outbox.delivery import open_outbox
+from kiosk.synthetic_people import people
+from tests.fixtures.backend import CLERK_PASSWORD, TECH_PASSWORD, Station
+from tests.fixtures.no_images import assert_no_plaintext_images
+
+
+def test_embedded_enrolments_deliver_verified_receipts(tmp_path: Path) -> None:
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = {**os.environ, "TMPDIR": str(scratch), "KIOSK_DATA_DIR": str(tmp_path / "station")}
+    result = subprocess.run(
+        [sys.executable, "-m", "kiosk", "enrol", "--simulated", "--embedded", "--count", "2", "--json"],
+        capture_output=True, text=True, env=env, timeout=600, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert len(rows) == 2 and all(r["receipt_verified"] for r in rows)
+    assert len({r["packet_id"] for r in rows}) == 2 and all(r["folio"].startswith("ACU-") for r in rows)
+    for row in rows:
+        assert row["fingers"]["captured"] + row["fingers"]["below_threshold"] == 10
+        assert {"lookup", "fingers", "face", "seal", "deliver", "total"} <= set(row["timings_ms"])
+    assert_no_plaintext_images(scratch, tmp_path / "station")
+
+
+def test_a_registered_station_keeps_nothing_of_the_people_after_delivery(
+    backend: Running, station: Station, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for person in people(2):
+        backend.backend.add_person(person.curp, person.nss, person.name, person.birth_date.isoformat())
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setenv("TMPDIR", str(scratch))
+    results = run(
+        2, station.data_dir, None, Credentials("ventanilla", CLERK_PASSWORD), Credentials("tecnico", TECH_PASSWORD),
+        10.0, embedded=False,
+    )
+    assert all(r.receipt_verified for r in results)
+    assert backend.backend.stats()["accepted"] == 2
+    store = open_outbox(station.data_dir)
+    try:
+        counts = store.counts()
+    finally:
+        store.close()
+    assert counts["purged"] == 2 and counts["sealed"] == counts["sending"] == 0
+    assert_no_plaintext_images(station.data_dir, scratch)
+
+
+def test_without_a_backend_the_command_says_what_to_do(tmp_path: Path) -> None:
+    env = {**os.environ, "KIOSK_DATA_DIR": str(tmp_path / "empty")}
+    result = subprocess.run(
+        [sys.executable, "-m", "kiosk", "--lang", "en", "enrol", "--simulated", "--registered", "--username", "x"],
+        capture_output=True, text=True, env={**env, "KIOSK_PASSWORD": "whatever"}, timeout=120, check=False,
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().startswith("kiosk: this station has no backend")
