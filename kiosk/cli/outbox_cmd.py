@@ -1,4 +1,9 @@
-"""`kiosk outbox status|flush|export|import`: what waits to be delivered, and moving it by hand."""
+"""`kiosk outbox status|flush|export|import`: what waits to be delivered, and moving it by hand.
+
+`status --json` gives the count in each state under the state's name (sealed, sending, delivered,
+rejected, purged), the rejections by reason, how many waiting packets were exported, and the age of
+the oldest undelivered packet in seconds (null when nothing waits).
+"""
 
 from __future__ import annotations
 
@@ -40,7 +45,7 @@ def status_data(data_dir: Path, now: float) -> dict[str, Any]:
     finally:
         store.close()
     oldest = counts.pop("oldest_pending_created_at")
-    counts["oldest_pending_age_s"] = round(now - oldest, 1) if oldest else None
+    counts["oldest_pending_age_s"] = None if oldest is None else round(max(0.0, now - oldest), 1)
     return counts
 
 
@@ -59,6 +64,16 @@ def _station(ctx: Context) -> Any:
     return link, StationKeys.load_or_create(ctx.data_dir)
 
 
+def _audit(ctx: Context, keys: Any, event: str, **fields: Any) -> None:
+    from kiosk.audit.station import open_station_log
+
+    log = open_station_log(ctx.data_dir, keys)
+    try:
+        log.append(event, fields=fields)
+    finally:
+        log.close()
+
+
 def _flush(ctx: Context, args: argparse.Namespace) -> int:
     from kiosk.outbox.delivery import deliver_with, open_outbox
     from kiosk.outbox.sender import Sender
@@ -71,20 +86,23 @@ def _flush(ctx: Context, args: argparse.Namespace) -> int:
         store.make_due()
         sender = Sender(store, deliver_with(client))
         outcomes = sender.drain(deadline=time.time() + args.timeout)
+        waiting, _oldest = store.waiting()
         result = {
             "delivered": sum(o.result == "delivered" for o in outcomes),
             "rejected": sum(o.result == "rejected" for o in outcomes),
             "postponed": sum(o.result == "retry" for o in outcomes),
+            "waiting": waiting,
             "last_error": ctx.text(sender.last_error.message) if sender.last_error else None,
         }
     finally:
         store.close()
         client.http.close()
     ctx.emit(result, args.json)
-    return 0 if result["postponed"] == 0 else 1
+    return 0 if result["waiting"] == 0 else 1
 
 
 def _export(ctx: Context, args: argparse.Namespace) -> int:
+    from kiosk.audit import events
     from kiosk.outbox import media
     from kiosk.outbox.delivery import open_outbox
 
@@ -101,25 +119,33 @@ def _export(ctx: Context, args: argparse.Namespace) -> int:
         )
     finally:
         store.close()
+    _audit(ctx, keys, events.OUTBOX_EXPORT, packets=len(document["packets"]))
     ctx.emit({"dir": str(args.dir), "packets": len(document["packets"])}, args.json)
     return 0
 
 
 def _import(ctx: Context, args: argparse.Namespace) -> int:
+    from kiosk.audit import events
     from kiosk.outbox import media
     from kiosk.outbox.delivery import open_outbox
-    from kiosk.station.keys import HybridSignature, StationPublicKeys
-
-    def verify(public: dict[str, str], data: bytes, signature: bytes) -> bool:
-        try:
-            return StationPublicKeys.from_json(public).verify(data, HybridSignature.from_bytes(signature))
-        except (KeyError, ValueError):
-            return False
 
     store = open_outbox(ctx.data_dir)
     try:
-        result = media.import_folder(store, args.dir, verify)
+        result = media.import_folder(store, args.dir)
     finally:
         store.close()
+    from kiosk.station.link import StationLink
+
+    if StationLink.load(ctx.data_dir) is not None:  # an unregistered helper machine keeps no audit log
+        from kiosk.station.keys import StationKeys
+
+        _audit(
+            ctx,
+            StationKeys.load_or_create(ctx.data_dir),
+            events.OUTBOX_IMPORT,
+            from_station=result["station_id"],
+            imported=result["imported"],
+            already_here=result["already_here"],
+        )
     ctx.emit(result, args.json)
     return 0

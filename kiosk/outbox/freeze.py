@@ -15,12 +15,9 @@ from kiosk.outbox.store import OutboxStore
 
 def freeze_reason(store: OutboxStore, freeze_policy: Mapping[str, Any], now: float) -> Message | None:
     """Why enrolments must stop now, or None. Packets already exported to removable media do not count."""
-    waiting = [p for p in store.pending() if p.exported_at is None]
-    if len(waiting) > freeze_policy["max_undelivered"]:
-        return Message(
-            "outbox.frozen_count", {"count": len(waiting), "limit": freeze_policy["max_undelivered"]}
-        )
-    oldest = min((p.created_at for p in waiting), default=None)
+    waiting, oldest = store.waiting(include_exported=False)
+    if waiting > freeze_policy["max_undelivered"]:
+        return Message("outbox.frozen_count", {"count": waiting, "limit": freeze_policy["max_undelivered"]})
     if oldest is not None and now - oldest > freeze_policy["max_oldest_undelivered_s"]:
         hours = int((now - oldest) // 3600)
         limit = int(freeze_policy["max_oldest_undelivered_s"] // 3600)

@@ -1,9 +1,12 @@
 """Delivering the outbox: one packet at a time, exponential backoff with jitter, exactly-once by packet id.
 
-A packet is "delivered" only with a receipt whose signature verified; then its sealed bytes are purged.
-Answers that condemn the packet itself (tampered, malformed, replayed id) set it aside as rejected
-with the backend's code; everything else (network, backend down or lying, station-wide problems such
-as a wrong clock) leaves it queued and tries again later.
+A packet is "delivered" only with a receipt whose signature, packet id and digest verified (the
+`Deliver` callable raises otherwise); then its sealed bytes are purged. Answers that condemn the
+packet itself (tampered, malformed, replayed id) set it aside as rejected with the backend's code;
+everything else (network, backend down or lying, station-wide problems such as a wrong clock or a
+revoked station) leaves it queued and tries again later. A failure of the backend also pauses the
+whole queue, so a station with 200 waiting packets makes one request per backoff step during an
+outage, not 200. A bug in the delivery code (any other exception) postpones only that packet.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from kiosk.client.http import BackendError
+from kiosk.outbox import faults
 from kiosk.outbox.store import OutboxStore
 
 log = logging.getLogger("kiosk.outbox")
@@ -38,7 +42,7 @@ PACKET_FAULTS = frozenset(
     }
 )
 
-# (packet id, sealed bytes) -> (receipt envelope as JSON text, folio); raises BackendError.
+# (packet id, sealed bytes) -> (verified receipt as JSON text, folio); raises BackendError.
 Deliver = Callable[[str, bytes], tuple[str, str]]
 
 
@@ -46,7 +50,7 @@ Deliver = Callable[[str, bytes], tuple[str, str]]
 class Outcome:
     packet_id: str
     result: str  # delivered, retry, rejected
-    detail: str = ""
+    detail: str = ""  # the folio when delivered, else the message or contract code
 
 
 class Sender:
@@ -65,31 +69,49 @@ class Sender:
         self.max_delay = max_delay
         self.clock = clock
         self.rng = rng or random.Random()
+        self.failures = 0  # consecutive failures of the backend, whichever packet met them
+        self.paused_until = 0.0
+        self.last_error: BackendError | None = None
+        self._purged = False
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
-        self.last_error: BackendError | None = None
 
     def backoff(self, attempts: int) -> float:
-        """Full-jitter exponential backoff: spreads a fleet of stations after an outage."""
+        """Exponential with "equal jitter": between half and all of base * 2^(attempts-1), capped.
+
+        The random half spreads a fleet of stations that all lost the backend at once; the fixed half
+        keeps any one station from retrying at once after a failure.
+        """
         ceiling = min(self.max_delay, self.base_delay * (2 ** max(0, attempts - 1)))
         return self.rng.uniform(ceiling / 2, ceiling)
 
+    @property
+    def paused(self) -> bool:
+        return self.clock() < self.paused_until
+
     def deliver_one(self) -> Outcome | None:
+        """Try the next due packet now (ignores the pause: a caller asking explicitly gets an attempt)."""
         packet = self.store.claim_due(self.clock())
         if packet is None:
+            if self._purged:  # the queue ran dry: now fold the zeroed pages into the file
+                self._purged = False
+                self.store.compact()
             return None
-        assert packet.blob is not None
+        assert packet.blob is not None  # only sealed packets are claimed, and those keep their bytes
         try:
             receipt, folio = self.deliver(packet.packet_id, packet.blob)
         except BackendError as exc:
             self.last_error = exc
             if exc.api_code in PACKET_FAULTS:
-                self.store.reject(packet.packet_id, exc.api_code or exc.message.code)
+                self.store.reject(packet.packet_id, exc.api_code)
                 log.warning("packet rejected", extra={"packet_id": packet.packet_id, "code": exc.api_code})
-                return Outcome(packet.packet_id, "rejected", exc.api_code or "")
+                return Outcome(packet.packet_id, "rejected", exc.api_code)
+            now = self.clock()
             delay = self.backoff(packet.attempts)
-            self.store.retry_later(packet.packet_id, exc.message.code, self.clock() + delay)
+            self.store.retry_later(packet.packet_id, exc.message.code, now + delay)
+            self.failures += 1
+            self.paused_until = now + self.backoff(self.failures)
             log.info(
                 "delivery postponed",
                 extra={"packet_id": packet.packet_id, "code": exc.message.code, "delay_s": round(delay, 1)},
@@ -97,24 +119,35 @@ class Sender:
             return Outcome(packet.packet_id, "retry", exc.message.code)
         except Exception as exc:  # a bug must not lose the packet: it stays queued
             self.store.retry_later(
-                packet.packet_id, type(exc).__name__, self.clock() + self.backoff(packet.attempts)
+                packet.packet_id, f"bug: {type(exc).__name__}", self.clock() + self.backoff(packet.attempts)
             )
             log.exception("delivery failed unexpectedly", extra={"packet_id": packet.packet_id})
             return Outcome(packet.packet_id, "retry", type(exc).__name__)
         self.last_error = None
-        self.store.delivered(packet.packet_id, receipt, folio, self.clock())
-        self.store.purge(packet.packet_id)
+        self.failures = 0
+        self.paused_until = 0.0
+        self.store.delivered(
+            packet.packet_id,
+            receipt,
+            folio,
+            self.clock(),
+            before_commit=lambda: faults.hit("in_commit"),
+            purge=True,
+        )
+        self._purged = True
         log.info("packet delivered", extra={"packet_id": packet.packet_id, "folio": folio})
         return Outcome(packet.packet_id, "delivered", folio)
 
     def drain(self, deadline: float | None = None) -> list[Outcome]:
-        """Deliver everything due now (for `kiosk outbox flush` and the headless enrolment)."""
+        """Deliver everything due now; stop early when the backend fails (the rest would fail the same)."""
         outcomes = []
         while deadline is None or self.clock() < deadline:
             outcome = self.deliver_one()
             if outcome is None:
                 break
             outcomes.append(outcome)
+            if outcome.result == "retry" and self.paused:
+                break
         return outcomes
 
     # -- background thread --------------------------------------------------------------------------
@@ -123,18 +156,39 @@ class Sender:
             return
         self.store.recover()
         self._stop.clear()
-
-        def loop() -> None:
-            while not self._stop.is_set():
-                if self.deliver_one() is None:
-                    self._wake.wait(idle_interval)
-                    self._wake.clear()
-
-        self._thread = threading.Thread(target=loop, name="outbox-sender", daemon=True)
+        self._thread = threading.Thread(
+            target=self._loop, args=(idle_interval,), name="outbox-sender", daemon=True
+        )
         self._thread.start()
 
+    def _loop(self, idle_interval: float) -> None:
+        while not self._stop.is_set():
+            try:
+                wait = self._step(idle_interval)
+            except Exception:  # the store failed (disk full, I/O): keep the thread, try again later
+                log.exception("outbox sender step failed")
+                wait = idle_interval
+                try:  # a packet whose outcome could not be recorded would otherwise wait for a restart
+                    self.store.recover()
+                except Exception:
+                    log.exception("outbox recovery failed")
+            if wait > 0:
+                self._wake.wait(wait)
+                self._wake.clear()
+
+    def _step(self, idle_interval: float) -> float:
+        """One round of the thread; returns how long to sleep before the next."""
+        if self.paused:
+            return min(idle_interval, self.paused_until - self.clock())
+        outcome = self.deliver_one()
+        if outcome is not None:
+            return 0.0
+        due = self.store.next_due_at()
+        return idle_interval if due is None else max(0.05, min(idle_interval, due - self.clock()))
+
     def poke(self) -> None:
-        """A new packet was sealed: try now rather than at the next idle tick."""
+        """A new packet was sealed, or an operator asked: try now rather than after the pause or idle tick."""
+        self.paused_until = 0.0
         self._wake.set()
 
     def stop(self, timeout: float = 10.0) -> None:
