@@ -33,19 +33,57 @@ def canonical_json(document: Any) -> bytes:
     return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
-def sign_document(document: Mapping[str, Any], key: Ed25519PrivateKey, key_id: str) -> dict[str, str]:
+def sign_document(
+    document: Mapping[str, Any],
+    key: Ed25519PrivateKey,
+    key_id: str,
+    cosigners: Mapping[str, Ed25519PrivateKey] | None = None,
+) -> dict[str, Any]:
+    """Sign with the current key, and co-sign with the other keys still listed (`cosigners`).
+
+    Co-signatures carry signing-key rotation: a station that trusts only an older key still
+    verifies the document that announces the new one (docs/keys.md)."""
     payload = canonical_json(document)
-    return {"payload": b64(payload), "key_id": key_id, "signature": b64(key.sign(payload))}
+    envelope: dict[str, Any] = {
+        "payload": b64(payload),
+        "key_id": key_id,
+        "signature": b64(key.sign(payload)),
+    }
+    envelope["cosignatures"] = [
+        {"key_id": other_id, "signature": b64(other.sign(payload))}
+        for other_id, other in sorted((cosigners or {}).items())
+        if other_id != key_id
+    ]
+    return envelope
 
 
-def open_document(envelope: Mapping[str, str], keys: Mapping[str, Ed25519PublicKey]) -> dict[str, Any]:
-    """Verify an envelope against a set of trusted keys by id; raise ValueError when it does not verify."""
-    key = keys.get(str(envelope.get("key_id")))
-    if key is None:
+def _signatures(envelope: Mapping[str, Any]) -> list[tuple[str, str]]:
+    pairs = [(str(envelope.get("key_id")), str(envelope.get("signature")))]
+    extra = envelope.get("cosignatures") or []
+    if not isinstance(extra, list):
+        raise ValueError("cosignatures is not a list")
+    for item in extra:
+        if not isinstance(item, Mapping):
+            raise ValueError("a cosignature is not an object")
+        pairs.append((str(item.get("key_id")), str(item.get("signature"))))
+    return pairs
+
+
+def open_document(envelope: Mapping[str, Any], keys: Mapping[str, Ed25519PublicKey]) -> dict[str, Any]:
+    """Verify an envelope against a set of trusted keys by id; raise ValueError when it does not verify.
+
+    Every signature made by a trusted key must verify, and there must be at least one; signatures
+    by keys the reader does not know are ignored (keys it will learn from this very document)."""
+    try:
+        trusted = [(keys[key_id], signature) for key_id, signature in _signatures(envelope) if key_id in keys]
+    except ValueError as exc:
+        raise ValueError("signature does not verify") from exc
+    if not trusted:
         raise ValueError("unknown signing key")
     try:
         payload = unb64(str(envelope["payload"]))
-        key.verify(unb64(str(envelope["signature"])), payload)
+        for key, signature in trusted:
+            key.verify(unb64(signature), payload)
         document = json.loads(payload)
     except (KeyError, ValueError, InvalidSignature) as exc:
         raise ValueError("signature does not verify") from exc

@@ -29,7 +29,9 @@ class Health(BaseModel):
 
 
 class StationPublicKeys(BaseModel):
-    ed25519: str = Field(pattern=r"^[A-Za-z0-9+/]{43}=$", description="Raw Ed25519 public key (32 bytes), base64")
+    ed25519: str = Field(
+        pattern=r"^[A-Za-z0-9+/]{43}=$", description="Raw Ed25519 public key (32 bytes), base64"
+    )
     mldsa65: str = Field(
         pattern=r"^[A-Za-z0-9+/]{2603}=$", description="Raw ML-DSA-65 public key (1952 bytes), base64"
     )
@@ -110,10 +112,18 @@ class StationConfig(BaseModel):
     revoked: bool = False
 
 
+class Cosignature(BaseModel):
+    key_id: str
+    signature: str = Field(description="Ed25519 signature over the same payload bytes, base64")
+
+
 class SignedConfig(BaseModel):
     payload: str = Field(description="base64 of the canonical JSON of a StationConfig")
-    key_id: str
+    key_id: str = Field(description="The current signing key")
     signature: str = Field(description="Ed25519 signature over the payload bytes, base64")
+    cosignatures: list[Cosignature] = Field(
+        default_factory=list, description="The same payload signed by the backend's other signing keys"
+    )
 
 
 class PasswordLogin(BaseModel):
@@ -182,6 +192,9 @@ class Receipt(BaseModel):
     payload: str = Field(description="base64 of the canonical JSON of a ReceiptBody")
     key_id: str
     signature: str
+    cosignatures: list[Cosignature] = Field(
+        default_factory=list, description="The same payload signed by the backend's other signing keys"
+    )
 
 
 class ReceiptBody(BaseModel):

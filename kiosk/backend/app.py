@@ -8,13 +8,14 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Header, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-
-from kiosk import __version__
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 from starlette.routing import Match
 
+from kiosk import __version__
 from kiosk.api import API_PREFIX, models
+from kiosk.api.envelopes import HEADER_STATION
 from kiosk.api.errors import BY_CODE
 from kiosk.backend import intake, operators
 from kiosk.backend.errors import ApiError
@@ -65,7 +66,9 @@ def create_app(backend: Backend) -> FastAPI:
                     methods |= route.methods or set()
             headers["Allow"] = ", ".join(sorted(methods))
         return JSONResponse(
-            {"error": {"code": code, "message": str(exc.detail)}}, status_code=BY_CODE[code].status, headers=headers
+            {"error": {"code": code, "message": str(exc.detail)}},
+            status_code=BY_CODE[code].status,
+            headers=headers,
         )
 
     @app.exception_handler(Exception)
@@ -78,10 +81,9 @@ def create_app(backend: Backend) -> FastAPI:
         x_kiosk_time: Annotated[str | None, Header()] = None,
         x_kiosk_signature: Annotated[str | None, Header()] = None,
     ) -> Any:
-        body = await _bounded_body(request)
-        path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        body = await _bounded_body(request, backend)
         return backend.authenticate(
-            x_kiosk_station, x_kiosk_time, x_kiosk_signature, request.method, path, body
+            x_kiosk_station, x_kiosk_time, x_kiosk_signature, request.method, _signed_path(request), body
         )
 
     def operator(role_check: str) -> Any:
@@ -182,7 +184,7 @@ def create_app(backend: Backend) -> FastAPI:
     async def submit(
         request: Request, row: station_row, x_packet_id: Annotated[str, Header(min_length=1, max_length=64)]
     ) -> Response:
-        body = await _bounded_body(request)
+        body = await _bounded_body(request, backend)
         from starlette.concurrency import run_in_threadpool
 
         receipt, duplicate = await run_in_threadpool(intake.submit, backend, row, x_packet_id, body)
@@ -212,12 +214,38 @@ def create_app(backend: Backend) -> FastAPI:
     return app
 
 
-async def _bounded_body(request: Request) -> bytes:
+def _signed_path(request: Request) -> str:
+    """The path and query exactly as the station sent them (percent-encoded): what it signed.
+
+    Not `request.url.path`, which is decoded: a station asking for `/persons/A%2541` would have
+    signed one path and been checked against another."""
+    raw = request.scope.get("raw_path") or request.scope["path"].encode("utf-8")
+    query = request.scope.get("query_string", b"")
+    return raw.decode("latin-1") + ("?" + query.decode("latin-1") if query else "")
+
+
+async def _bounded_body(request: Request, backend: Backend) -> bytes:
     """The request body, refused past the packet limit (before reading it when the length is declared)."""
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > MAX_PACKET_BYTES:
-        raise ApiError("too_large")
-    body = await request.body()
+        raise _too_large(request, backend)
+    try:
+        body = await request.body()
+    except ClientDisconnect:  # the sender went away mid-upload (a killed station): nothing to answer
+        raise ApiError("bad_request", "the client disconnected during the upload") from None
     if len(body) > MAX_PACKET_BYTES:
-        raise ApiError("too_large")
+        raise _too_large(request, backend)
     return body
+
+
+def _too_large(request: Request, backend: Backend) -> ApiError:
+    """A refused packet counts in the backend's figures like any other rejection."""
+    if request.method == "POST" and request.url.path == f"{API_PREFIX}/packets":
+        backend.store.event(
+            "rejected",
+            backend.now(),
+            "too_large",
+            request.headers.get(HEADER_STATION),
+            request.headers.get("x-packet-id"),
+        )
+    return ApiError("too_large")

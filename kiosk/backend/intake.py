@@ -12,7 +12,7 @@ import json
 from typing import Any
 
 from kiosk.api import models
-from kiosk.api.envelopes import sign_document, unb64
+from kiosk.api.envelopes import unb64
 from kiosk.backend.errors import ApiError
 from kiosk.backend.service import Backend
 from kiosk.masking import mask_curp
@@ -108,9 +108,7 @@ def submit(backend: Backend, station: Any, packet_id: str, blob: bytes) -> tuple
                 digest=digest,
                 test=opened.manifest.test,
             )
-            receipt = models.Receipt(
-                **sign_document(body.model_dump(), backend.keys.signing_key(), backend.keys.signing_key_id)
-            )
+            receipt = models.Receipt(**backend.keys.sign(body.model_dump()))
             db.execute(
                 "INSERT INTO packets VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from kiosk.api.envelopes import b64
+from kiosk.api.envelopes import b64, sign_document
 from kiosk.packet import keys as hpke_keys
 
 
@@ -95,6 +97,16 @@ class BackendKeys:
         key = self._signing[self.signing_key_id]
         assert isinstance(key, Ed25519PrivateKey)
         return key
+
+    def cosigning_keys(self) -> dict[str, Ed25519PrivateKey]:
+        """The signing keys other than the current one: they co-sign configurations and receipts, so
+        a station that has not yet seen the new key still verifies them (docs/keys.md)."""
+        current = self.signing_key_id
+        return {k: v for k, v in self._signing.items() if k != current and isinstance(v, Ed25519PrivateKey)}
+
+    def sign(self, document: Mapping[str, Any]) -> dict[str, Any]:
+        """A signed envelope: the current key's signature and the other keys' co-signatures."""
+        return sign_document(document, self.signing_key(), self.signing_key_id, self.cosigning_keys())
 
     def signing_public_keys(self) -> dict[str, Ed25519PublicKey]:
         return {k: v.public_key() for k, v in self._signing.items() if isinstance(v, Ed25519PrivateKey)}

@@ -76,21 +76,25 @@ def _open_session(backend: Backend, station_id: str, operator: models.Operator) 
     return models.Session(token=token, operator=operator, expires_at=rfc3339(expires))
 
 
-def password_login(backend: Backend, station_id: str, body: models.PasswordLogin) -> models.Session:
-    locked = _lockout(backend, body.username)
+def _check_password(backend: Backend, username: str, password: str) -> Any:
+    """The account's row when the password is right; failures count towards the lockout."""
+    locked = _lockout(backend, username)
     if locked.locked:
         raise ApiError("account_locked", f"retry in {locked.seconds_left(backend.clock())} s")
-    row = backend.store.one("SELECT * FROM users WHERE username = ?", body.username)
+    row = backend.store.one("SELECT * FROM users WHERE username = ?", username)
     if row is None:
         passwords.dummy_verify()
-    if row is None or not passwords.verify_password(body.password, row["password_hash"]):
-        backend.store.run(
-            "INSERT INTO login_failures VALUES (?, ?)", body.username, backend.clock().timestamp()
-        )
-        if _lockout(backend, body.username).locked:
+    if row is None or not passwords.verify_password(password, row["password_hash"]):
+        backend.store.run("INSERT INTO login_failures VALUES (?, ?)", username, backend.clock().timestamp())
+        if _lockout(backend, username).locked:
             raise ApiError("account_locked")
         raise ApiError("invalid_credentials")
-    backend.store.run("DELETE FROM login_failures WHERE username = ?", body.username)
+    backend.store.run("DELETE FROM login_failures WHERE username = ?", username)
+    return row
+
+
+def password_login(backend: Backend, station_id: str, body: models.PasswordLogin) -> models.Session:
+    row = _check_password(backend, body.username, body.password)
     operator = models.Operator(
         operator_id=row["operator_id"], name=row["name"], role=row["role"], auth="password"
     )
@@ -98,9 +102,8 @@ def password_login(backend: Backend, station_id: str, body: models.PasswordLogin
 
 
 def change_password(backend: Backend, station_id: str, body: models.PasswordChange) -> None:
-    password_login(
-        backend, station_id, models.PasswordLogin(username=body.username, password=body.old_password)
-    )
+    """The old password is required (and a wrong one counts towards the lockout); opens no session."""
+    _check_password(backend, body.username, body.old_password)
     if not passwords.strong_enough(body.new_password) or body.new_password == body.old_password:
         raise ApiError("weak_password")
     backend.store.run(
@@ -142,6 +145,7 @@ FIEL_CODES = {
     "fiel.expired": "fiel_expired",
     "fiel.not_yet_valid": "fiel_expired",
     "fiel.untrusted": "fiel_untrusted",
+    "fiel.no_trust_anchors": "fiel_untrusted",  # a backend that trusts no SAT authority trusts no FIEL
     "fiel.is_csd": "fiel_not_fiel",
 }
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.api import models
-from kiosk.api.envelopes import b64, ed25519_public, request_bytes, sign_document, unb64
+from kiosk.api.envelopes import b64, ed25519_public, request_bytes, unb64
 from kiosk.backend.errors import ApiError
 from kiosk.backend.keys import BackendKeys
 from kiosk.backend.store import Store
@@ -154,7 +154,7 @@ class Backend:
             "revoked": False,
         }
         models.StationConfig.model_validate(config)
-        return models.SignedConfig(**sign_document(config, self.keys.signing_key(), self.keys.signing_key_id))
+        return models.SignedConfig(**self.keys.sign(config))
 
     # -- persons and devices ------------------------------------------------------------------------
     def add_person(self, curp: str, nss: str | None, name: str, birth_date: str | None) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
@@ -33,6 +34,11 @@ def verify_config(
             "backend.policy_rollback", retryable=False, got=config.policy.version, known=last_version
         )
     return config
+
+
+def segment(value: str) -> str:
+    """A path parameter, percent-encoded: `/`, `?`, `#` or `%` in it must not change the path signed."""
+    return quote(value, safe="")
 
 
 def policy_expired(config: models.StationConfig, now: datetime) -> bool:
@@ -101,7 +107,7 @@ class BackendClient:
         self.http.call("DELETE", "/sessions/current", token=token)
 
     def lookup(self, token: str, identifier: str) -> models.Person:
-        _, data = self.http.call("GET", f"/persons/{identifier}", token=token, idempotent=True)
+        _, data = self.http.call("GET", f"/persons/{segment(identifier)}", token=token, idempotent=True)
         return parse(models.Person, data)
 
     # -- devices and diagnostics --------------------------------------------------------------------
@@ -129,7 +135,7 @@ class BackendClient:
         return self.verify_receipt(receipt, packet_id, blob), receipt, status == 200
 
     def status(self, packet_id: str) -> models.PacketStatus:
-        _, data = self.http.call("GET", f"/packets/{packet_id}", idempotent=True)
+        _, data = self.http.call("GET", f"/packets/{segment(packet_id)}", idempotent=True)
         return parse(models.PacketStatus, data)
 
     def verify_receipt(

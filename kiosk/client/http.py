@@ -57,6 +57,19 @@ class HttpClient:
         self.http.trust_env = False  # no proxies from the environment between a station and its backend
 
     def close(self) -> None:
+        """Close the pooled connections now.
+
+        `Session.close()` alone does not: since urllib3 2 a PoolManager forgets its pools without
+        closing them (they close when garbage-collected), so an idle TLS connection outlived the
+        client and a backend stopping gracefully waited for it (urllib3 PR #2661)."""
+        for adapter in self.http.adapters.values():
+            pools = getattr(getattr(adapter, "poolmanager", None), "pools", None)
+            if pools is None:
+                continue
+            for key in list(pools.keys()):
+                pool = pools.get(key)
+                if pool is not None:
+                    pool.close()
         self.http.close()
 
     def call(
@@ -125,7 +138,11 @@ class HttpClient:
             raise BackendError("backend.unreachable", retryable=True, url=self.url) from None
         with answer:
             content = _bounded(answer)
-        return answer.status_code, _decode(answer.status_code, content)
+            status = answer.status_code
+        # Drop the answer before `_decode` may raise: a traceback kept by a caller would otherwise keep
+        # the response's socket open (and a server waiting for it) until garbage collection.
+        del answer
+        return status, _decode(status, content)
 
 
 def _bounded(answer: requests.Response) -> bytes:

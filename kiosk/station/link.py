@@ -68,7 +68,16 @@ def read_enrolment_file(path: Path) -> dict[str, Any]:
         for key in ("url", "pins", "signing_keys", "token"):
             if not document.get(key):
                 raise ValueError(key)
-    except (OSError, ValueError, AttributeError) as exc:
+        if not isinstance(document["url"], str) or not isinstance(document["token"], str):
+            raise ValueError("url and token must be text")
+        if not all(isinstance(p, str) and "-----BEGIN CERTIFICATE-----" in p for p in document["pins"]):
+            raise ValueError("pins must be PEM certificates")
+        for key_id, public in dict(document["signing_keys"]).items():
+            try:
+                ed25519_public(public)
+            except (TypeError, ValueError):
+                raise ValueError(f"signing key {key_id}") from None
+    except (OSError, ValueError, AttributeError, TypeError) as exc:
         raise KioskError("station.bad_enrolment_file", path=str(path), reason=str(exc)) from None
     return dict(document)
 
@@ -86,11 +95,14 @@ def register(
     data_dir.mkdir(parents=True, exist_ok=True)
     _atomic_write(data_dir / PINS_FILE, "".join(document["pins"]).encode("ascii"))
     http = HttpClient(document["url"], data_dir / PINS_FILE, timeout=timeout, clock=clock)
-    anonymous = BackendClient(http, document["signing_keys"])
-    check_clock(anonymous, clock)
-    registered = anonymous.register(
-        document["token"], name, keys.public.ed25519, keys.public.mldsa65, __version__
-    )
+    try:
+        anonymous = BackendClient(http, document["signing_keys"])
+        check_clock(anonymous, clock)
+        registered = anonymous.register(
+            document["token"], name, keys.public.ed25519, keys.public.mldsa65, __version__
+        )
+    finally:
+        http.close()
     link = StationLink(
         registered.station_id, name, document["url"], dict(document["signing_keys"]), registered.registered_at
     )

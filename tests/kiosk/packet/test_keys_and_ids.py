@@ -51,7 +51,10 @@ def test_suite_ids_are_the_rfc_9180_ones() -> None:
     assert PacketSuite.from_ids(0x0020, 1, 1) is None
 
 
-def test_uuid7_layout_and_order() -> None:
+def test_uuid7_layout_and_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kiosk.packet import ids
+
+    monkeypatch.setattr(ids, "_last_ms", -1)  # ids made by earlier tests (now) would outrank 2025
     moment = int(datetime(2025, 1, 15, 16, tzinfo=UTC).timestamp() * 1000)
     value = uuid7(moment)
     assert value.version == 7 and value.variant == uuid.RFC_4122
