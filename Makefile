@@ -1,8 +1,9 @@
-# The two commands of the README (`make demo`, `make test`) bootstrap everything they need.
+# The two commands of the README (`make demo`, `make test`) bootstrap everything they need:
+# uv, the Debian libraries Qt needs, and the locked environment (tools/bootstrap.sh).
 SHELL := /bin/bash
-UV = $(shell tools/bootstrap.sh)
-RUN = $(UV) run --frozen
-.PHONY: demo test check format format-check lint types contracts bench bootstrap
+RUN = tools/in-env.sh
+SOURCES = kiosk devices ui tests
+.PHONY: demo test check format format-check lint types contracts bench bootstrap window
 
 bootstrap:
 	@tools/bootstrap.sh >/dev/null
@@ -10,18 +11,21 @@ bootstrap:
 demo:
 	$(RUN) kiosk enrol --simulated --embedded --count 3
 
+window:
+	$(RUN) kiosk demo
+
 test:
 	$(RUN) pytest -q
 
 format:
-	$(RUN) ruff format kiosk devices ui tests build_installer.py
-	$(RUN) ruff check --fix kiosk devices ui tests
+	$(RUN) ruff format $(SOURCES)
+	$(RUN) ruff check --fix $(SOURCES)
 
 format-check:
-	$(RUN) ruff format --check kiosk devices ui tests
+	$(RUN) ruff format --check $(SOURCES)
 
 lint:
-	$(RUN) ruff check kiosk devices ui tests
+	$(RUN) ruff check $(SOURCES)
 
 types:
 	$(RUN) mypy
