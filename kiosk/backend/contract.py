@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.api.errors import CODES
-from kiosk.messages import render, msg
+from kiosk.messages import msg, render
 from kiosk.resources import resource_path
 
 OPENAPI_FILE = ("api", "openapi-v1.json")
@@ -37,9 +37,10 @@ def errors_markdown() -> str:
     lines = [
         "# Backend error codes",
         "",
-        "Every error answer of the v1 API is `{\"error\": {\"code\": ..., \"message\": ...}}` with one of",
+        'Every error answer of the v1 API is `{"error": {"code": ..., "message": ...}}` with one of',
         "these codes (generated from `kiosk/api/errors.py`; run `python -m kiosk.backend.contract`).",
-        "The operator's message is what the station shows (es_MX / en) — from `resources/messages/backend.toml`.",
+        "The operator's message is what the station shows (es_MX / en), from",
+        "`resources/messages/backend.toml`.",
         "Retryable codes are tried again by the station; the others are final for that request.",
         "",
         "| code | HTTP | retryable | meaning | operator's message (es_MX) | operator's message (en) |",

@@ -24,7 +24,11 @@ def test_embedded_enrolments_deliver_verified_receipts(tmp_path: Path) -> None:
     env = {**os.environ, "TMPDIR": str(scratch), "KIOSK_DATA_DIR": str(tmp_path / "station")}
     result = subprocess.run(
         [sys.executable, "-m", "kiosk", "enrol", "--simulated", "--embedded", "--count", "2", "--json"],
-        capture_output=True, text=True, env=env, timeout=600, check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout)
@@ -45,8 +49,13 @@ def test_a_registered_station_keeps_nothing_of_the_people_after_delivery(
     scratch.mkdir()
     monkeypatch.setenv("TMPDIR", str(scratch))
     results = run(
-        2, station.data_dir, None, Credentials("ventanilla", CLERK_PASSWORD), Credentials("tecnico", TECH_PASSWORD),
-        10.0, embedded=False,
+        2,
+        station.data_dir,
+        None,
+        Credentials("ventanilla", CLERK_PASSWORD),
+        Credentials("tecnico", TECH_PASSWORD),
+        10.0,
+        embedded=False,
     )
     assert all(r.receipt_verified for r in results)
     assert backend.backend.stats()["accepted"] == 2
@@ -62,8 +71,23 @@ def test_a_registered_station_keeps_nothing_of_the_people_after_delivery(
 def test_without_a_backend_the_command_says_what_to_do(tmp_path: Path) -> None:
     env = {**os.environ, "KIOSK_DATA_DIR": str(tmp_path / "empty")}
     result = subprocess.run(
-        [sys.executable, "-m", "kiosk", "--lang", "en", "enrol", "--simulated", "--registered", "--username", "x"],
-        capture_output=True, text=True, env={**env, "KIOSK_PASSWORD": "whatever"}, timeout=120, check=False,
+        [
+            sys.executable,
+            "-m",
+            "kiosk",
+            "--lang",
+            "en",
+            "enrol",
+            "--simulated",
+            "--registered",
+            "--username",
+            "x",
+        ],
+        capture_output=True,
+        text=True,
+        env={**env, "KIOSK_PASSWORD": "whatever"},
+        timeout=120,
+        check=False,
     )
     assert result.returncode == 1
     assert result.stderr.strip().startswith("kiosk: this station has no backend")

@@ -47,7 +47,9 @@ def fuzz_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
     backend.close()
 
 
-schema = schemathesis.openapi.from_dict(json.loads((ROOT / "resources" / "api" / "openapi-v1.json").read_text()))
+schema = schemathesis.openapi.from_dict(
+    json.loads((ROOT / "resources" / "api" / "openapi-v1.json").read_text())
+)
 
 
 @schema.parametrize()
