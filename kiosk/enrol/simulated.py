@@ -27,6 +27,7 @@ from kiosk.enrol.rules import FingerRules
 from kiosk.enrol.sealing import Context, seal_enrolment
 from kiosk.masking import mask_curp
 from kiosk.outbox.delivery import deliver_with
+from kiosk.outbox.provisional import provisional_receipt
 from kiosk.outbox.sender import Sender
 from kiosk.outbox.store import OutboxStore
 from kiosk.packet import manifest as mf
@@ -50,6 +51,9 @@ class EnrolResult:
     fingers: dict[str, int]
     face_passed: bool
     timings_ms: dict[str, float] = field(default_factory=dict)
+    provisional_receipt: dict[str, Any] | None = (
+        None  # station-signed "submission pending" when not delivered
+    )
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -60,6 +64,7 @@ class EnrolResult:
             "fingers": self.fingers,
             "face_passed": self.face_passed,
             "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
+            "provisional_receipt": self.provisional_receipt,
         }
 
 
@@ -182,6 +187,17 @@ class SimulatedEnrolment:
             outcome is not None and outcome.packet_id == sealed.packet_id and outcome.result == "delivered"
         )
         self._log(events.RECEIPT if delivered else events.DELIVERY_FAILED, packet_id=sealed.packet_id)
+        provisional = None
+        if not delivered:  # the person still leaves with proof: the packet waits in the outbox
+            provisional = provisional_receipt(
+                packet_id=sealed.packet_id,
+                digest=sealed.digest,
+                station_id=self.config.station_id,
+                curp_masked=mask_curp(person.curp),
+                sealed_at=datetime.now(UTC),
+                public_keys=self.keys.public.to_json(),
+                sign=lambda data: self.keys.sign(data).to_bytes(),
+            )
         lap("deliver", t)
         timings["total"] = (time.perf_counter() - started) * 1000
         counts = {
@@ -198,6 +214,7 @@ class SimulatedEnrolment:
             counts,
             bool(face and face.passed),
             timings,
+            provisional,
         )
 
     def _fingers(self, person: SyntheticPerson) -> list[FingerSlot]:

@@ -91,3 +91,48 @@ def test_without_a_backend_the_command_says_what_to_do(tmp_path: Path) -> None:
     )
     assert result.returncode == 1
     assert result.stderr.strip().startswith("kiosk: this station has no backend")
+
+
+def test_when_the_backend_cannot_take_it_the_person_gets_a_station_signed_provisional_receipt(
+    backend: Running, station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kiosk.client.http import BackendError
+    from kiosk.enrol import simulated
+    from kiosk.outbox.delivery import deliver_with
+    from kiosk.outbox.provisional import verify_provisional
+    from kiosk.outbox.sender import Sender
+
+    person = people(1)[0]
+    backend.backend.add_person(person.curp, person.nss, person.name, person.birth_date.isoformat())
+
+    def unreachable(client: object) -> object:
+        def deliver(packet_id: str, blob: bytes) -> tuple[str, str]:
+            raise BackendError("backend.unreachable", retryable=True, url="https://offline.invalid")
+
+        return deliver
+
+    monkeypatch.setattr(simulated, "deliver_with", unreachable)
+    (result,) = run(
+        1,
+        station.data_dir,
+        None,
+        Credentials("ventanilla", CLERK_PASSWORD),
+        Credentials("tecnico", TECH_PASSWORD),
+        10.0,
+        embedded=False,
+    )
+    assert not result.receipt_verified and result.folio is None
+    assert result.provisional_receipt is not None
+    content = verify_provisional(result.provisional_receipt, station.keys.public)
+    assert content is not None and content["packet_id"] == result.packet_id
+    assert content["status"] == "submission_pending" and content["curp_masked"] == result.person
+    # The packet waited, sealed, and goes once the backend is back.
+    store = open_outbox(station.data_dir)
+    try:
+        assert store.counts()["sealed"] == 1
+        store.make_due()
+        outcomes = Sender(store, deliver_with(station.client)).drain()
+        assert [o.result for o in outcomes] == ["delivered"]
+    finally:
+        store.close()
+    assert backend.backend.stats()["accepted"] == 1
