@@ -89,7 +89,7 @@ def sample_params(rng: np.random.Generator, condition: Condition = GOOD) -> dict
         params["wetness"] = 0.3 + 0.4 * s * rng.uniform(0.97, 1.03)
         params["pressure"] = float(rng.uniform(1.0, 1.3))
     elif kind == "blurred":
-        params["blur_sigma"] = 0.8 + 2.7 * s * rng.uniform(0.97, 1.03)  # pixels; ridges are ~9 apart
+        params["blur_sigma"] = 0.8 + 2.7 * s * rng.uniform(0.97, 1.03)  # pixels; ridges are ~10 apart
     elif kind == "noisy":
         params["noise_sigma"] = 6.0 + 30.0 * s * rng.uniform(0.9, 1.0)
         params["grain"] = 50.0 * s * rng.uniform(0.9, 1.0)
