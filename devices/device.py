@@ -108,6 +108,11 @@ class Device:
     def is_open(self) -> bool:
         return self._open
 
+    @property
+    def gone(self) -> bool:
+        """The device disappeared while in use (unplugged); it must be opened anew once it is back."""
+        return self._gone
+
     def open(self) -> Self:
         with self._state:
             if self._gone:

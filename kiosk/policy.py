@@ -24,6 +24,9 @@ FINGER_ORDER = (
     "left-little",
 )
 
+# Why a person the backend already knows as enrolled is enrolled again (messages enrol.reenrol_reason.*).
+REENROLMENT_REASONS = ("poor_quality", "injury_healed", "data_correction", "institute_request", "other")
+
 
 def default_policy(version: int, issued_at: dt.datetime, valid_days: int = 30) -> dict[str, Any]:
     return {
@@ -36,6 +39,7 @@ def default_policy(version: int, issued_at: dt.datetime, valid_days: int = 30) -
             "attempts": 3,
             "duplicate_threshold": 40,
             "exceptions_need_supervisor": True,
+            "below_threshold_confirmation": "operator",
         },
         "face": {
             "yaw_max": 5.0,
@@ -43,6 +47,8 @@ def default_policy(version: int, issued_at: dt.datetime, valid_days: int = 30) -
             "roll_max": 8.0,
             "min_inter_eye_px": 90.0,
             "stable_frames": 10,
+            "attempts": 3,
+            "below_threshold_confirmation": "operator",
         },
         "operators": {
             "max_failed_logins": 5,
@@ -56,4 +62,10 @@ def default_policy(version: int, issued_at: dt.datetime, valid_days: int = 30) -
         "allowed_drivers": [],
         "allow_simulators": False,
         "minor_age": 18,
+        "reenrolment": {
+            "confirmation": "supervisor",
+            "reasons": list(REENROLMENT_REASONS),
+        },
+        "offline": {"login_window_s": 24 * 3600, "enrol_without_lookup": True},
+        "min_free_disk_mb": 200,
     }

@@ -31,6 +31,7 @@ CODES: tuple[ErrorCode, ...] = (
     ErrorCode("session_expired", 401, "The operator's session is unknown, ended or expired."),
     ErrorCode("forbidden", 403, "The operator's role does not allow this action."),
     ErrorCode("weak_password", 400, "The new password does not meet the password rules."),
+    ErrorCode("password_expired", 403, "The password is right but must be changed before the first session."),
     ErrorCode("fiel_invalid", 401, "The e.firma certificate or its signature did not verify."),
     ErrorCode("fiel_expired", 401, "The e.firma certificate is expired or not yet valid."),
     ErrorCode("fiel_untrusted", 401, "The e.firma certificate does not chain to a trusted SAT authority."),

@@ -61,12 +61,18 @@ class SigningKey(BaseModel):
     public_key: str = Field(description="Raw Ed25519 public key, base64")
 
 
+Confirmer = Literal["operator", "supervisor"]
+
+
 class FingerPolicy(BaseModel):
     order: list[str]
     min_nfiq2: int = Field(ge=0, le=100)
     attempts: int = Field(ge=1, le=10)
     duplicate_threshold: int = Field(ge=1)
     exceptions_need_supervisor: bool
+    below_threshold_confirmation: Confirmer = Field(
+        default="operator", description="Who confirms a finger accepted below min_nfiq2 once attempts ran out"
+    )
 
 
 class FacePolicyModel(BaseModel):
@@ -75,6 +81,12 @@ class FacePolicyModel(BaseModel):
     roll_max: float
     min_inter_eye_px: float
     stable_frames: int
+    attempts: int = Field(
+        default=3, ge=1, le=10, description="Stills judged before acceptance below the checks"
+    )
+    below_threshold_confirmation: Confirmer = Field(
+        default="operator", description="Who confirms a face that failed its checks once attempts ran out"
+    )
 
 
 class OperatorPolicy(BaseModel):
@@ -91,6 +103,33 @@ class FreezePolicy(BaseModel):
     max_oldest_undelivered_s: int
 
 
+class ReenrolmentPolicy(BaseModel):
+    confirmation: Confirmer = Field(
+        default="supervisor",
+        description="Who confirms enrolling again a person the backend knows as enrolled",
+    )
+    reasons: list[str] = Field(
+        default_factory=lambda: [
+            "poor_quality",
+            "injury_healed",
+            "data_correction",
+            "institute_request",
+            "other",
+        ]
+    )
+
+
+class OfflinePolicy(BaseModel):
+    login_window_s: int = Field(
+        default=24 * 3600,
+        ge=0,
+        description="An operator whose last online login is this recent may log in offline (0: never)",
+    )
+    enrol_without_lookup: bool = Field(
+        default=True, description="Enrol a person whose identifier was only checked locally when offline"
+    )
+
+
 class Policy(BaseModel):
     version: int = Field(ge=1)
     issued_at: str
@@ -102,6 +141,9 @@ class Policy(BaseModel):
     allowed_drivers: list[str]
     allow_simulators: bool
     minor_age: int
+    reenrolment: ReenrolmentPolicy = Field(default_factory=ReenrolmentPolicy)
+    offline: OfflinePolicy = Field(default_factory=OfflinePolicy)
+    min_free_disk_mb: int = Field(default=200, ge=0, description="No new session below this free space")
 
 
 class StationConfig(BaseModel):

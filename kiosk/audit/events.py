@@ -21,9 +21,13 @@ WRONG_STATION = "wrong_station"
 PASSWORD_CHANGED = "password_changed"  # noqa: S105 (an event name)
 ACCESS_DENIED = "access_denied"
 SUPERVISOR_OVERRIDE_FAILED = "supervisor_override_failed"
+SUPERVISOR_CONFIRMED = "supervisor_confirmed"
 
 # The person at the window
+ENROLMENT_STARTED = "enrolment_started"
+ENROLMENT_REFUSED = "enrolment_refused"  # the station could not start a session (freeze, disk, devices)
 LOOKUP = "lookup"
+REENROLMENT = "reenrolment"
 IDENTITY_PROOFED = "identity_proofed"
 CONSENT = "consent"
 CONSENT_REFUSED = "consent_refused"

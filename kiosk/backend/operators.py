@@ -22,7 +22,11 @@ CHALLENGE_TTL = dt.timedelta(minutes=2)
 ROLES = ("clerk", "employer", "supervisor", "technician")
 
 
-def add_user(backend: Backend, username: str, name: str, role: str, password: str) -> str:
+def add_user(
+    backend: Backend, username: str, name: str, role: str, password: str, must_change: bool = False
+) -> str:
+    """A password account; `must_change` (a password given out by an administrator) forces a change
+    before the first session: the login answers `password_expired` until the operator picks their own."""
     if role not in ROLES or role == "employer":
         raise ValueError(
             "password accounts are clerk, supervisor or technician; employers log in with e.firma"
@@ -39,7 +43,13 @@ def add_user(backend: Backend, username: str, name: str, role: str, password: st
         passwords.hash_password(password),
         backend.now(),
     )
+    if must_change:
+        expire_password(backend, username)
     return operator_id
+
+
+def expire_password(backend: Backend, username: str) -> None:
+    backend.store.run("INSERT OR REPLACE INTO password_expired VALUES (?, ?)", username, backend.now())
 
 
 def _lockout(backend: Backend, username: str) -> LockoutStatus:
@@ -95,6 +105,8 @@ def _check_password(backend: Backend, username: str, password: str) -> Any:
 
 def password_login(backend: Backend, station_id: str, body: models.PasswordLogin) -> models.Session:
     row = _check_password(backend, body.username, body.password)
+    if backend.store.one("SELECT 1 FROM password_expired WHERE username = ?", body.username) is not None:
+        raise ApiError("password_expired")
     operator = models.Operator(
         operator_id=row["operator_id"], name=row["name"], role=row["role"], auth="password"
     )
@@ -111,6 +123,7 @@ def change_password(backend: Backend, station_id: str, body: models.PasswordChan
         passwords.hash_password(body.new_password),
         body.username,
     )
+    backend.store.run("DELETE FROM password_expired WHERE username = ?", body.username)
 
 
 def fiel_challenge(backend: Backend, station_id: str) -> models.FielChallenge:
@@ -139,6 +152,29 @@ def trust_anchors(directory: Path) -> list[x509.Certificate]:
             else x509.load_der_x509_certificate(data)
         )
     return anchors
+
+
+PINNED_DIR = "fiel-pinned"
+
+
+def pin_fiel_certificate(backend: Backend, certificate_der: bytes) -> Path:
+    """Trust one exact e.firma certificate without its issuer (test deployments: SAT's test FIELs)."""
+    import hashlib
+
+    directory = backend.dir / PINNED_DIR
+    directory.mkdir(mode=0o700, exist_ok=True)
+    path = directory / (hashlib.sha256(certificate_der).hexdigest() + ".cer")
+    path.write_bytes(certificate_der)
+    return path
+
+
+def pinned_fiel_certificates(backend: Backend) -> frozenset[str]:
+    import hashlib
+
+    directory = backend.dir / PINNED_DIR
+    if not directory.is_dir():
+        return frozenset()
+    return frozenset(hashlib.sha256(p.read_bytes()).hexdigest() for p in directory.glob("*.cer"))
 
 
 FIEL_CODES = {
@@ -170,6 +206,7 @@ def fiel_login(backend: Backend, station_id: str, body: models.FielLogin) -> mod
             unb64(body.signature),
             trust_anchors(backend.fiel_trust_dir),
             backend.clock(),
+            pinned=pinned_fiel_certificates(backend),
         )
     except KioskError as exc:
         raise ApiError(FIEL_CODES.get(exc.message.code, "fiel_invalid"), exc.message.code) from None

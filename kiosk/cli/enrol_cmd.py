@@ -1,14 +1,21 @@
-"""`kiosk enrol --simulated`: complete headless enrolments of synthetic people (acceptance and load test)."""
+"""`kiosk enrol --simulated`: complete headless enrolments of synthetic people (acceptance and load test).
+
+One line per person as each finishes, in the operator's language, then where the station's folder is,
+so `kiosk outbox status` and `kiosk audit verify` can be pointed at it; `--json` prints only the
+results, as one JSON array.
+"""
 
 from __future__ import annotations
 
 import argparse
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
-from kiosk.cli.context import Context, table
+from kiosk.cli.context import Context
 from kiosk.errors import KioskError
+from kiosk.messages import Message
 
 
 def register(subparsers: Any) -> None:
@@ -16,81 +23,119 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--simulated", action="store_true", required=True, help="synthetic people, simulated devices"
     )
-    parser.add_argument("--count", type=int, default=1, help="how many people (default 1)")
+    parser.add_argument("--count", type=int, default=1, help="how many people (1-1000, default 1)")
     where = parser.add_mutually_exclusive_group(required=True)
     where.add_argument("--embedded", action="store_true", help="start the reference backend on loopback")
     where.add_argument("--enrolment-file", type=Path, metavar="FILE", help="join the backend this file names")
     where.add_argument("--registered", action="store_true", help="use the station's registered backend")
     parser.add_argument("--username", help="clerk's user name (not with --embedded)")
     parser.add_argument("--password-file", type=Path, help="clerk's password file (or KIOSK_PASSWORD)")
+    parser.add_argument("--fiel-cer", type=Path, metavar="FILE", help="log in with this e.firma certificate")
+    parser.add_argument("--fiel-key", type=Path, metavar="FILE", help="the e.firma's private key (.key)")
+    parser.add_argument(
+        "--fiel-password-file", type=Path, help="the e.firma key's password (or KIOSK_FIEL_PASSWORD)"
+    )
+    parser.add_argument("--supervisor", help="supervisor who confirms what the policy asks a supervisor for")
+    parser.add_argument("--supervisor-password-file", type=Path)
     parser.add_argument("--technician", help="technician who registers the simulated devices, if needed")
     parser.add_argument("--technician-password-file", type=Path)
     parser.add_argument("--json", action="store_true")
     parser.set_defaults(func=_enrol)
 
 
-def _password(file: Path | None, env: str) -> str | None:
+def _secret(file: Path | None, env: str) -> str | None:
     if file is not None:
-        return file.read_text(encoding="utf-8").rstrip("\r\n")
+        try:
+            data = file.read_bytes()
+        except OSError as exc:
+            raise KioskError("enrol.password_file", path=str(file), reason=exc.strerror or str(exc)) from None
+        try:
+            return data.decode("utf-8").rstrip("\r\n")
+        except UnicodeDecodeError:
+            raise KioskError("enrol.password_file", path=str(file), reason="not text") from None
     return os.environ.get(env)
 
 
-def _enrol(ctx: Context, args: argparse.Namespace) -> int:
-    from kiosk.enrol.runner import Credentials, run
+def _credentials(user: str | None, file: Path | None, env: str) -> Any:
+    from kiosk.enrol.runner import Credentials
 
-    if args.count < 1:
-        raise KioskError("enrol.bad_count")
-    clerk = technician = None
-    if not args.embedded:
-        password = _password(args.password_file, "KIOSK_PASSWORD")
-        if not args.username or password is None:
-            raise KioskError("enrol.no_operator")
-        clerk = Credentials(args.username, password)
-        if args.technician:
-            tech_password = _password(args.technician_password_file, "KIOSK_TECHNICIAN_PASSWORD")
-            if tech_password is None:
-                raise KioskError("enrol.no_operator")
-            technician = Credentials(args.technician, tech_password)
+    if not user:
+        return None
+    password = _secret(file, env)
+    if password is None:
+        raise KioskError("enrol.no_operator")
+    return Credentials(user, password)
+
+
+def _enrol(ctx: Context, args: argparse.Namespace) -> int:
+    from kiosk.enrol.headless import MAX_COUNT, FielFiles, Plan, run
+
+    if not 1 <= args.count <= MAX_COUNT:
+        raise KioskError("enrol.bad_count", limit=MAX_COUNT)
+    data_dir = ctx.data_dir
+    if args.embedded and ctx.config.source("data_dir") == "default":
+        data_dir = Path(tempfile.mkdtemp(prefix="kiosk-demo-")) / "station"  # never the real station's
+    plan = Plan(
+        args.count,
+        data_dir,
+        embedded=args.embedded,
+        enrolment_file=args.enrolment_file,
+        timeout=ctx.config["backend.timeout"],
+    )
+    plan.clerk = _credentials(args.username, args.password_file, "KIOSK_PASSWORD")
+    plan.supervisor = _credentials(
+        args.supervisor, args.supervisor_password_file, "KIOSK_SUPERVISOR_PASSWORD"
+    )
+    plan.technician = _credentials(
+        args.technician, args.technician_password_file, "KIOSK_TECHNICIAN_PASSWORD"
+    )
+    if args.fiel_cer or args.fiel_key:
+        if not (args.fiel_cer and args.fiel_key):
+            raise KioskError("enrol.fiel_incomplete")
+        password = _secret(args.fiel_password_file, "KIOSK_FIEL_PASSWORD")
+        if password is None:
+            raise KioskError("enrol.fiel_incomplete")
+        plan.fiel = FielFiles(args.fiel_cer, args.fiel_key, password)
+    elif not args.embedded and plan.clerk is None:
+        raise KioskError("enrol.no_operator")
 
     def progress(result: Any) -> None:
         if not args.json:
-            state = ctx.text(_msg("enrol.delivered" if result.receipt_verified else "enrol.pending"))
-            ctx.err.write(
-                f"{result.person}  {result.folio or '-'}  {state}  {result.timings_ms['total']:.0f} ms\n"
-            )
+            ctx.out.write(ctx.text(_line(result)) + "\n")
+            ctx.out.flush()
 
-    results = run(
-        args.count,
-        ctx.data_dir,
-        args.enrolment_file,
-        clerk,
-        technician,
-        ctx.config["backend.timeout"],
-        args.embedded,
-        progress,
+    results = run(plan, progress)
+    if args.json:
+        ctx.emit([r.to_json(ctx.language) for r in results], True)
+    else:
+        ctx.out.write(ctx.text(Message("enrol.where", {"dir": str(data_dir)})) + "\n")
+    return 0 if all(r.outcome == "delivered" and r.receipt_verified for r in results) else 1
+
+
+def _line(result: Any) -> Message:
+    """One line per person: who (masked), what happened, the folio or why not, how long it took."""
+    fingers = result.fingers or {}
+    details = Message(
+        "enrol.line_details",
+        {
+            "captured": fingers.get("captured", 0) + fingers.get("below_threshold", 0),
+            "below": fingers.get("below_threshold", 0),
+            "exceptions": fingers.get("exceptions", 0),
+            "face": Message("enrol.face_ok" if result.face_passed else "enrol.face_below"),
+            "seconds": round(result.timings_ms.get("total", 0) / 1000, 1),
+        },
     )
-    data = [r.to_json() for r in results]
-
-    def human(rows: list[dict[str, Any]]) -> str:
-        return table(
-            [
-                [
-                    r["packet_id"],
-                    r["folio"] or "-",
-                    "yes" if r["receipt_verified"] else "NO",
-                    str(r["fingers"]["captured"]),
-                    f"{r['timings_ms']['total']:.0f}",
-                ]
-                for r in rows
-            ],
-            ["packet", "folio", "receipt verified", "fingers ok", "ms"],
-        )
-
-    ctx.emit(data, args.json, human)
-    return 0 if all(r.receipt_verified for r in results) else 1
-
-
-def _msg(code: str) -> Any:
-    from kiosk.messages import Message
-
-    return Message(code)
+    code = {
+        "delivered": "enrol.line_delivered",
+        "pending": "enrol.line_pending",
+        "refused": "enrol.line_refused",
+    }.get(result.outcome, "enrol.line_not_enrolled")
+    return Message(
+        code,
+        {
+            "person": result.person,
+            "folio": result.folio or "-",
+            "details": details,
+            "why": result.message or "",
+        },
+    )

@@ -16,6 +16,7 @@ class FingerRules:
     attempts: int = 3
     duplicate_threshold: int = 40
     exceptions_need_supervisor: bool = True
+    below_threshold_confirmation: str = "operator"  # operator | supervisor
 
     @classmethod
     def from_policy(cls, fingers: Mapping[str, Any]) -> FingerRules:
@@ -25,4 +26,15 @@ class FingerRules:
             attempts=int(fingers["attempts"]),
             duplicate_threshold=int(fingers["duplicate_threshold"]),
             exceptions_need_supervisor=bool(fingers["exceptions_need_supervisor"]),
+            below_threshold_confirmation=str(fingers.get("below_threshold_confirmation", "operator")),
         )
+
+
+@dataclass(frozen=True)
+class FaceRules:
+    attempts: int = 3
+    below_threshold_confirmation: str = "operator"
+
+    @classmethod
+    def from_policy(cls, face: Mapping[str, Any]) -> FaceRules:
+        return cls(int(face.get("attempts", 3)), str(face.get("below_threshold_confirmation", "operator")))

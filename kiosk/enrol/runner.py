@@ -1,145 +1,173 @@
-"""Setting up a station for `kiosk enrol --simulated`: the embedded reference backend or a real one,
-registration, the simulated devices at the backend's registry, an operator's session; then N people.
+"""Opening a station to work: its keys, its backend (joined with the enrolment file the first time), the
+signed configuration (cached for offline starts), the outbox, the audit log and the devices.
+
+The window (`kiosk run`, `kiosk demo`) and `kiosk enrol --simulated` open a station the same way and
+hand the same `StationContext` to the same enrolment flow.
 """
 
 from __future__ import annotations
 
-import secrets
-import shutil
-import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from devices.policy import DevicePolicy
+from devices.registry import Registry
 from kiosk.api import models
 from kiosk.audit.station import open_station_log
-from kiosk.client.backend import BackendClient
-from kiosk.enrol.simulated import EnrolResult, SimulatedEnrolment, simulated_devices
+from kiosk.client.http import BackendError
+from kiosk.enrol.devices import StationDevices
+from kiosk.enrol.station import StationContext
 from kiosk.errors import KioskError
-from kiosk.outbox.delivery import open_outbox
+from kiosk.operators.login import is_offline
+from kiosk.outbox.delivery import deliver_with, open_outbox
+from kiosk.outbox.sender import Sender
 from kiosk.station.keys import StationKeys
-from kiosk.station.link import StationLink, refresh_config, register
-from kiosk.synthetic_people import people
+from kiosk.station.link import StationLink, cached_config, refresh_config, register
+
+log = logging.getLogger(__name__)
+SIM_DRIVERS = ("sim-fingerprint", "sim-camera")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Credentials:
     username: str
     password: str
 
 
-@dataclass
-class Station:
-    data_dir: Path
-    link: StationLink
-    keys: StationKeys
-    client: BackendClient
-    config: models.StationConfig
-
-
-def register_devices(client: BackendClient, technician: Credentials, devices: list[Any]) -> None:
-    """A technician registers the station's capture devices (by serial) with the backend."""
-    known = {d.serial for d in client.devices()}
-    missing = [d for d in devices if d.serial not in known]
-    if not missing:
-        return
-    session = client.password_login(technician.username, technician.password)
-    try:
-        for info in missing:
-            client.register_device(
-                session.token,
-                models.DeviceRegistration(
-                    kind="camera" if str(info.kind) == "camera" else "fingerprint",
-                    driver=info.driver_id,
-                    vendor=info.vendor,
-                    model=info.model,
-                    serial=info.serial,
-                ),
-            )
-    finally:
-        client.logout(session.token)
-
-
-def join(data_dir: Path, enrolment_file: Path | None, name: str, timeout: float) -> Station:
+def join(
+    data_dir: Path, enrolment_file: Path | None, name: str, timeout: float, url: str | None = None
+) -> tuple[StationLink, StationKeys, models.StationConfig | None]:
+    """Keys, link and configuration; the configuration is None when the backend cannot be reached."""
+    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     keys = StationKeys.load_or_create(data_dir)
     link = StationLink.load(data_dir)
     if link is None:
         if enrolment_file is None:
             raise KioskError("enrol.no_backend")
         link, config = register(data_dir, enrolment_file, name, keys, timeout)
-    else:
-        config = refresh_config(link, data_dir, keys, timeout)
-    return Station(data_dir, link, keys, link.client(data_dir, keys, timeout), config)
-
-
-@contextmanager
-def embedded_backend(count: int) -> Iterator[tuple[Path, Credentials, Credentials, Path]]:
-    """A reference backend on loopback in a temporary directory, knowing the synthetic people."""
-    from kiosk.backend.operators import add_user
-    from kiosk.backend.server import start_in_thread
-
-    scratch = Path(tempfile.mkdtemp(prefix="kiosk-embedded-"))
-    running = start_in_thread(scratch / "backend")
+        return link, keys, config
+    if url is not None and link.url != url:  # the embedded backend listens on a new port each run
+        link.url = url
+        link.save(data_dir)
     try:
-        technician = Credentials("tecnico", "t-" + secrets.token_urlsafe(12) + "9")
-        clerk = Credentials("ventanilla", "v-" + secrets.token_urlsafe(12) + "9")
-        add_user(running.backend, technician.username, "Técnico (demo)", "technician", technician.password)
-        add_user(running.backend, clerk.username, "Ventanilla (demo)", "clerk", clerk.password)
-        for person in people(count):
-            running.backend.add_person(person.curp, person.nss, person.name, person.birth_date.isoformat())
-        yield running.enrolment_file, technician, clerk, scratch / "station"
-    finally:
-        running.stop()
-        shutil.rmtree(scratch, ignore_errors=True)
+        return link, keys, refresh_config(link, data_dir, keys, timeout)
+    except BackendError as exc:
+        if not is_offline(exc):
+            raise
+        return link, keys, None
 
 
-def run(
-    count: int,
+def open_station(
     data_dir: Path,
-    enrolment_file: Path | None,
-    clerk: Credentials | None,
-    technician: Credentials | None,
-    timeout: float,
-    embedded: bool,
-    on_result: Callable[[EnrolResult], None] = lambda r: None,
-    name: str = "Estación simulada",
-) -> list[EnrolResult]:
-    with ExitStack() as stack:
-        if embedded:
-            enrolment_file, technician, clerk, data_dir = stack.enter_context(embedded_backend(count))
-        if clerk is None:
-            raise KioskError("enrol.no_operator")
-        station = join(data_dir, enrolment_file, name, timeout)
-        stack.callback(station.client.http.close)
-        reader, camera = stack.enter_context(simulated_devices("test"))
-        if technician is not None:
-            register_devices(station.client, technician, [reader.info, camera.info])
-        session = station.client.password_login(clerk.username, clerk.password)
-        stack.callback(lambda: station.client.logout(session.token))
-        outbox = open_outbox(data_dir)
-        stack.callback(outbox.close)
-        audit = open_station_log(data_dir, station.keys)
-        stack.callback(audit.close)
-        audit.append("login", actor=session.operator.operator_id, role=session.operator.role)
-        enrolment = SimulatedEnrolment(
-            client=station.client,
-            token=session.token,
-            operator=session.operator,
-            config=station.config,
-            keys=station.keys,
-            station_name=station.link.name,
-            outbox=outbox,
-            audit=audit,
-            reader=reader,
-            camera=camera,
-        )
-        stack.callback(enrolment.close)
-        results = []
-        for person in people(count):
-            result = enrolment.enrol(person)
-            on_result(result)
-            results.append(result)
-        return results
-    raise AssertionError("unreachable")
+    *,
+    enrolment_file: Path | None = None,
+    name: str = "Estación",
+    timeout: float = 10.0,
+    mode: str = "production",
+    url: str | None = None,
+    reader_id: str | None = None,
+    camera_id: str | None = None,
+    priority: dict[str, int] | None = None,
+    device_options: dict[str, Any] | None = None,
+    test: bool = False,
+) -> StationContext:
+    link, keys, config = join(data_dir, enrolment_file, name, timeout, url)
+    online = config is not None
+    if config is None:
+        config = cached_config(link, data_dir)
+        if config is None:
+            raise KioskError("enrol.offline_no_config")
+    client = link.client(data_dir, keys, timeout)
+    policy = config.policy
+    registry = Registry(
+        DevicePolicy.build(
+            mode,
+            allowed_drivers=policy.allowed_drivers or None,
+            allow_simulators=policy.allow_simulators,
+        ),
+        priority=priority,
+        options=device_options,
+    )
+    devices = StationDevices(registry, reader_id=reader_id, camera_id=camera_id, data_dir=data_dir)
+    outbox = open_outbox(data_dir)
+    audit = open_station_log(data_dir, keys)
+    station = StationContext(
+        data_dir=data_dir,
+        station_id=link.station_id,
+        name=link.name,
+        keys=keys,
+        config=config,
+        client=client,
+        outbox=outbox,
+        audit=audit,
+        devices=devices,
+        sender=Sender(outbox, deliver_with(client)),
+        test=test,
+        online=online,
+    )
+    devices.open()
+    if online:
+        refresh_registration(station)
+    return station
+
+
+def refresh_registration(station: StationContext) -> bool:
+    """Which of this station's devices the backend knows (kept for offline starts); False when offline."""
+    if station.client is None:
+        return False
+    try:
+        registered = station.client.devices()
+    except BackendError as exc:
+        if is_offline(exc):
+            station.online = False
+            return False
+        raise
+    station.online = True
+    station.devices.set_registered(d.serial for d in registered)
+    return True
+
+
+def register_devices(station: StationContext, technician: Credentials) -> int:
+    """A technician registers the station's open devices (by serial); returns how many were new."""
+    client = station.client
+    assert client is not None
+    known = {d.serial for d in client.devices()}
+    missing = [i for i in station.devices.infos() if i.serial not in known]
+    if missing:
+        session = client.password_login(technician.username, technician.password)
+        try:
+            for info in missing:
+                client.register_device(
+                    session.token,
+                    models.DeviceRegistration(
+                        kind="camera" if str(info.kind) == "camera" else "fingerprint",
+                        driver=info.driver_id,
+                        vendor=info.vendor,
+                        model=info.model,
+                        serial=info.serial,
+                    ),
+                )
+        finally:
+            _quietly(lambda: client.logout(session.token))
+    refresh_registration(station)
+    return len(missing)
+
+
+def close_station(station: StationContext) -> None:
+    """Stop the sender and the hot-plug monitor, release the devices, sign the log's tail."""
+    if station.sender is not None:
+        station.sender.stop()
+    station.devices.close()
+    _quietly(station.audit.close)
+    station.outbox.close()
+    if station.client is not None:
+        station.client.http.close()
+
+
+def _quietly(call: Any) -> None:
+    try:
+        call()
+    except KioskError as exc:  # a backend gone at shutdown must not turn a good run into a failure
+        log.info("ignored at shutdown: %s", exc.message.code)

@@ -7,7 +7,7 @@ which goes straight into the outbox.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -36,9 +36,11 @@ class Context:
     devices: tuple[mf.Device, ...]
     audit_chain_head: str
     test: bool
+    lookup: str = "online"
+    reenrolment: mf.Reenrolment | None = None
 
 
-def finger_entries(slots: Sequence[FingerSlot]) -> tuple[mf.FingerEntry, ...]:
+def finger_entries(slots: Sequence[FingerSlot], operator_id: str = "") -> tuple[mf.FingerEntry, ...]:
     entries = []
     for slot in slots:
         if slot.exception is not None:
@@ -49,17 +51,25 @@ def finger_entries(slots: Sequence[FingerSlot]) -> tuple[mf.FingerEntry, ...]:
                 )
             )
         elif slot.accepted and slot.best is not None:
-            entries.append(
-                mf.FingerEntry.captured(
-                    slot.finger, slot.best.nfiq2, slot.attempts, slot.accepted_below_threshold
-                )
+            entry = mf.FingerEntry.captured(
+                slot.finger, slot.best.nfiq2, slot.attempts, slot.accepted_below_threshold
             )
+            if slot.accepted_below_threshold and slot.confirmed_by and slot.confirmed_by != operator_id:
+                entry = replace(entry, supervisor_id=slot.confirmed_by)  # a supervisor confirmed it
+            entries.append(entry)
     return tuple(entries)
 
 
-def build_records(slots: Sequence[FingerSlot], face: FaceCapture | None, at: datetime) -> dict[str, bytes]:
+def build_records(slots: Sequence[FingerSlot], face: FaceCapture | None) -> dict[str, bytes]:
+    """The ISO records, each capture dated when it was taken (not when the packet was sealed)."""
     views = [
-        iso19794_4.wsq_view(slot.best.image, slot.finger, slot.best.nfiq2, ppi=slot.best.ppi, captured_at=at)
+        iso19794_4.wsq_view(
+            slot.best.image,
+            slot.finger,
+            slot.best.nfiq2,
+            ppi=slot.best.ppi,
+            captured_at=slot.best.captured_at,
+        )
         for slot in slots
         if slot.accepted and slot.exception is None and slot.best is not None
     ]
@@ -72,7 +82,7 @@ def build_records(slots: Sequence[FingerSlot], face: FaceCapture | None, at: dat
             face_type=iso19794_5.FaceImageType.TOKEN_FRONTAL,
             pose=face.pose or (None, None, None),
             eyes=face.eyes,
-            captured_at=at,
+            captured_at=face.captured_at,
         )
         records["face"] = iso19794_5.encode([image])
     return records
@@ -86,13 +96,22 @@ def seal_enrolment(
     recipient: BackendPublicKey,
     operator_signer: OperatorSigner | None = None,
     now: datetime | None = None,
+    face_confirmed_by: str | None = None,
 ) -> SealedPacket:
+    """`face_confirmed_by` names who accepted a face that failed its checks (None: it passed)."""
     at = now or datetime.now(UTC)
     face_entry = None
     if face is not None:
         h, w = face.token.shape[:2]
         face_entry = mf.FaceEntry(
-            round(face.score, 1), face.passed, face.attempts, w, h, _plain(face.measures)
+            round(face.score, 1),
+            face.passed,
+            face.attempts,
+            w,
+            h,
+            _plain(face.measures),
+            accepted_below_threshold=not face.passed,
+            confirmed_by=None if face.passed else face_confirmed_by,
         )
     manifest = mf.Manifest(
         packet_id=new_packet_id(),
@@ -104,13 +123,15 @@ def seal_enrolment(
         consent=context.consent,
         policy_version=context.policy_version,
         software_version=__version__,
-        fingers=finger_entries(slots),
+        fingers=finger_entries(slots, context.operator.id),
         face=face_entry,
         devices=context.devices,
         audit_chain_head=context.audit_chain_head,
         test=context.test,
+        lookup=context.lookup,
+        reenrolment=context.reenrolment,
     )
-    return seal(manifest, build_records(slots, face, at), keys, recipient, operator_signer)
+    return seal(manifest, build_records(slots, face), keys, recipient, operator_signer)
 
 
 def _plain(measures: dict[str, Any]) -> dict[str, float | bool | None]:

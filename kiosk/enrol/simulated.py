@@ -1,267 +1,199 @@
-"""`kiosk enrol --simulated`: whole enrolments of synthetic people through the real pipeline, no UI.
+"""`kiosk enrol --simulated`: a scripted clerk and person acting on the real enrolment flow, no UI.
 
-The station acceptance test after an installation and the load generator: the simulated reader and
-camera go through the device layer, every finger through NFIQ 2 and the duplicate check, the records
-are built and sealed, queued in the outbox, delivered, and the receipt's signature verified.
+The station acceptance test after an installation and the load generator. The script only does what a
+clerk and a person would: type the CURP, show a document, consent, put each finger on the simulated
+reader (now and then badly: dry or partial, as real people do), stand in front of the simulated camera,
+confirm the review. Every decision (retries, when to ask for a confirmation, what is sealed, the
+receipt) is the flow's; the script answers the confirmations the policy asks for, as the operator (or
+the supervisor, when the policy names one and credentials were given) would.
 """
 
 from __future__ import annotations
 
 import random
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
-from devices.policy import DevicePolicy
-from devices.registry import Registry
-from kiosk.api import models
-from kiosk.audit import events
-from kiosk.audit.log import AuditLog
-from kiosk.client.backend import BackendClient
-from kiosk.enrol.face import FaceCapture, FaceStep
-from kiosk.enrol.fingers import FingerSlot, Verdict, judge
-from kiosk.enrol.rules import FingerRules
-from kiosk.enrol.sealing import Context, seal_enrolment
+from kiosk.enrol.confirm import Decision
+from kiosk.enrol.face import FaceVerdict
+from kiosk.enrol.fingers import Verdict
+from kiosk.enrol.flow import Enrolment, Step
+from kiosk.enrol.lookup import Outcome
+from kiosk.enrol.runner import Credentials
+from kiosk.enrol.station import StationContext
+from kiosk.enrol.submit import ReceiptView
+from kiosk.errors import KioskError
 from kiosk.masking import mask_curp
-from kiosk.outbox.delivery import deliver_with
-from kiosk.outbox.provisional import provisional_receipt
-from kiosk.outbox.sender import Sender
-from kiosk.outbox.store import OutboxStore
-from kiosk.packet import manifest as mf
-from kiosk.packet.keys import BackendPublicKey
-from kiosk.person.consent import ConsentGate, ConsentMethod, ConsentRecord
-from kiosk.person.notices import current_notice
-from kiosk.person.proofing import IdentityProofing
-from kiosk.station.keys import StationKeys
+from kiosk.messages import Message
+from kiosk.operators.login import OperatorLogin
+from kiosk.operators.override import CredentialCheck, SupervisorConfirmation
 from kiosk.synthetic_people import SyntheticPerson
 
-SIM_DRIVERS = ("sim-fingerprint", "sim-camera")
-CONSENT_METHODS = {ConsentMethod.TOUCH: "touch_screen"}  # manifest v1 spelling
+MAX_FINGER_TRIES = 12  # placements that ended without a capture (lifted, no finger) before giving up
 
 
 @dataclass
 class EnrolResult:
-    packet_id: str
-    folio: str | None
-    receipt_verified: bool
     person: str  # masked CURP
-    fingers: dict[str, int]
-    face_passed: bool
+    outcome: str  # delivered | pending | refused | not_enrolled
+    packet_id: str | None = None
+    folio: str | None = None
+    receipt_verified: bool = False
+    fingers: dict[str, int] = field(default_factory=dict)
+    face_passed: bool = False
+    face_below_threshold: bool = False
     timings_ms: dict[str, float] = field(default_factory=dict)
-    provisional_receipt: dict[str, Any] | None = (
-        None  # station-signed "submission pending" when not delivered
-    )
+    provisional_receipt: dict[str, Any] | None = None
+    message: Message | None = None
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, language: str = "es_MX") -> dict[str, Any]:
         return {
+            "person": self.person,
+            "outcome": self.outcome,
             "packet_id": self.packet_id,
             "folio": self.folio,
             "receipt_verified": self.receipt_verified,
-            "person": self.person,
             "fingers": self.fingers,
             "face_passed": self.face_passed,
+            "face_below_threshold": self.face_below_threshold,
             "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
             "provisional_receipt": self.provisional_receipt,
+            "message": self.message.render(language) if self.message else None,
         }
 
 
-@contextmanager
-def simulated_devices(mode: str = "test") -> Iterator[tuple[Any, Any]]:
-    """The simulated reader and camera, opened through the registry like any other device."""
-    registry = Registry(DevicePolicy.build(mode=mode, allowed_drivers=SIM_DRIVERS))
-    registry.scan()
-    reader = registry.open(kind="fingerprint")
-    camera = registry.open(kind="camera")
-    try:
-        yield reader, camera
-    finally:
-        registry.release(reader)
-        registry.release(camera)
-
-
-def manifest_device(info: Any) -> mf.Device:
-    return mf.Device(
-        str(info.kind), info.driver_id, info.vendor, info.model, info.serial, info.firmware or None
-    )
-
-
-class SimulatedEnrolment:
+class SimulatedActor:
     def __init__(
         self,
+        station: StationContext,
+        operator: OperatorLogin,
         *,
-        client: BackendClient,
-        token: str,
-        operator: models.Operator,
-        config: models.StationConfig,
-        keys: StationKeys,
-        station_name: str,
-        outbox: OutboxStore,
-        audit: AuditLog,
-        reader: Any,
-        camera: Any,
+        verify: CredentialCheck | None = None,
+        supervisor: Credentials | None = None,
         seed: int = 7,
+        poor_placement_rate: float = 0.1,
+        face_timeout: float = 8.0,
     ) -> None:
-        self.client, self.token, self.operator, self.config = client, token, operator, config
-        self.keys, self.station_name, self.outbox, self.audit = keys, station_name, outbox, audit
-        self.reader, self.camera = reader, camera
-        self.rules = FingerRules.from_policy(config.policy.fingers.model_dump())
-        current = next(k for k in config.backend_keys if k.current)
-        self.recipient = BackendPublicKey.from_json(current.model_dump())
-        self.sender = Sender(outbox, deliver_with(client))
+        self.station, self.operator = station, operator
+        self.verify, self.supervisor = verify, supervisor
         self.rng = random.Random(seed)
-        self.face = FaceStep(_face_policy(config))
-
-    def close(self) -> None:
-        self.face.close()
-
-    def _log(self, event: str, **fields: Any) -> None:
-        self.audit.append(event, actor=self.operator.operator_id, role=self.operator.role, fields=fields)
+        self.poor_placement_rate = poor_placement_rate
+        self.face_timeout = face_timeout
 
     def enrol(self, person: SyntheticPerson) -> EnrolResult:
-        timings: dict[str, float] = {}
+        laps: dict[str, float] = {}
         started = time.perf_counter()
+        mark = [started]
 
-        def lap(name: str, since: float) -> float:
+        def lap(name: str) -> None:
             now = time.perf_counter()
-            timings[name] = (now - since) * 1000
-            return now
+            laps[name], mark[0] = (now - mark[0]) * 1000, now
 
-        found = self.client.lookup(self.token, person.curp)
-        self._log(events.LOOKUP, curp=found.curp, biometric_status=found.biometric_status)
-        t = lap("lookup", started)
+        flow = Enrolment.start(self.station, self.operator, verify=self.verify)
+        try:
+            result = self._visit(flow, person, lap)
+        finally:
+            flow.wipe("stopped")  # idempotent: a finished visit is already wiped
+        laps["total"] = (time.perf_counter() - started) * 1000
+        result.timings_ms = laps
+        return result
 
-        proofing = IdentityProofing.record(
-            "ine", person.curp[-4:], attested=True, operator_id=self.operator.operator_id
-        )
-        self._log(events.IDENTITY_PROOFED, **proofing.audit_fields())
-        today = datetime.now(UTC).date()
-        gate = ConsentGate(person.curp, today=today, adult_age=self.config.policy.minor_age)
-        notice = current_notice("simplified", "es_MX")
-        record = ConsentRecord.for_notice(notice, given=True, method=ConsentMethod.TOUCH)
-        gate.submit(record)
-        self._log(record.audit_event, **record.audit_fields())
-        gate.require_capture()
-        t = lap("consent", t)
-
-        slots = self._fingers(person)
-        t = lap("fingers", t)
-        face = self.face.run(self.camera, timeout=3.0)
-        self._log(events.CAPTURE, modality="face", passed=bool(face and face.passed))
-        t = lap("face", t)
-
-        self.audit.checkpoint()
-        context = Context(
-            station=mf.Station(self.config.station_id, self.station_name),
-            operator=mf.Operator(
-                self.operator.role,
-                self.operator.operator_id,
-                self.operator.auth,
-                self.operator.certificate_number,
-            ),
-            person=mf.Person(found.curp, found.nss),
-            identity_document=mf.IdentityDocument("ine", proofing.last_four, proofing.attested),
-            consent=mf.Consent(
-                record.notice_id,
-                record.notice_version,
-                record.given_at,
-                CONSENT_METHODS.get(record.method, record.method.value),
-                True,
-                record.guardian.curp if record.guardian else None,
-            ),
-            policy_version=self.config.policy.version,
-            devices=(manifest_device(self.reader.info), manifest_device(self.camera.info)),
-            audit_chain_head=self.audit.head(),
-            test=True,
-        )
-        sealed = seal_enrolment(context, slots, face, self.keys, self.recipient)
-        self.outbox.add(sealed.packet_id, sealed.blob, sealed.digest, test=True)
-        self._log(events.SEAL, packet_id=sealed.packet_id)
-        self._wipe(slots, face)
-        t = lap("seal", t)
-
-        outcome = self.sender.deliver_one()
-        delivered = (
-            outcome is not None and outcome.packet_id == sealed.packet_id and outcome.result == "delivered"
-        )
-        self._log(events.RECEIPT if delivered else events.DELIVERY_FAILED, packet_id=sealed.packet_id)
-        provisional = None
-        if not delivered:  # the person still leaves with proof: the packet waits in the outbox
-            provisional = provisional_receipt(
-                packet_id=sealed.packet_id,
-                digest=sealed.digest,
-                station_id=self.config.station_id,
-                curp_masked=mask_curp(person.curp),
-                sealed_at=datetime.now(UTC),
-                public_keys=self.keys.public.to_json(),
-                sign=lambda data: self.keys.sign(data).to_bytes(),
-            )
-        lap("deliver", t)
-        timings["total"] = (time.perf_counter() - started) * 1000
-        counts = {
-            "captured": sum(1 for s in slots if s.accepted and not s.accepted_below_threshold),
-            "below_threshold": sum(1 for s in slots if s.accepted_below_threshold),
-            "exceptions": sum(1 for s in slots if s.exception is not None),
-            "attempts": sum(s.attempts for s in slots),
+    # -- one visit ------------------------------------------------------------------------------------------
+    def _visit(self, flow: Enrolment, person: SyntheticPerson, lap: Callable[[str], None]) -> EnrolResult:
+        found = flow.lookup(person.curp)()
+        if found.outcome is Outcome.ENROLLED:
+            about = flow.reenrol_subject("poor_quality")
+            flow.reenrol("poor_quality", confirmation=self._confirm(flow, Decision.REENROLMENT, about))
+        elif found.may_enrol:
+            flow.proceed()
+        lap("lookup")
+        if flow.step is not Step.IDENTITY:
+            return EnrolResult(mask_curp(person.curp), "not_enrolled", message=found.message)
+        flow.record_identity("ine", person.curp[-4:], attested=True)
+        flow.record_consent(True)
+        lap("consent")
+        self._fingers(flow, person)
+        lap("fingers")
+        self._face(flow)
+        lap("face")
+        flow.confirm_review()
+        fingers = {
+            "captured": sum(1 for s in flow.slots if s.accepted and not s.accepted_below_threshold),
+            "below_threshold": sum(1 for s in flow.slots if s.accepted_below_threshold),
+            "exceptions": sum(1 for s in flow.slots if s.exception is not None),
+            "attempts": sum(s.attempts for s in flow.slots),
         }
+        face_passed = bool(flow.face.best and flow.face.best.passed)
+        face_below = flow.face.accepted_below_threshold
+        receipt: ReceiptView = flow.submit_job()()
+        lap("seal_deliver")
+        flow.finish()
+        outcome = {"acuse": "delivered", "provisional": "pending", "refused": "refused"}[receipt.kind]
         return EnrolResult(
-            sealed.packet_id,
-            outcome.detail if delivered and outcome else None,
-            delivered,
-            mask_curp(person.curp),
-            counts,
-            bool(face and face.passed),
-            timings,
-            provisional,
+            receipt.curp_masked,
+            outcome,
+            receipt.packet_id,
+            receipt.folio,
+            receipt.kind == "acuse" and receipt.verified,
+            fingers,
+            face_passed,
+            face_below,
+            provisional_receipt=receipt.document if receipt.kind == "provisional" else None,
+            message=receipt.reason,
         )
 
-    def _fingers(self, person: SyntheticPerson) -> list[FingerSlot]:
-        from kiosk.quality.matching import DuplicateChecker
-
-        checker = DuplicateChecker(self.rules.duplicate_threshold)
-        slots = []
-        for finger in self.rules.order:
-            slot = FingerSlot(finger, self.rules)
-            while not slot.done:
-                # Real people are not perfect: now and then a first placement is dry or partial.
-                condition = (
-                    self.rng.choice(("dry", "partial"))
-                    if slot.attempts == 0 and self.rng.random() < 0.1
-                    else None
+    def _fingers(self, flow: Enrolment, person: SyntheticPerson) -> None:
+        reader: Any = self.station.devices.reader  # the simulated reader: its sensor is steered here
+        assert reader is not None
+        tries = 0
+        while flow.step is Step.FINGERS:
+            slot = flow.current_slot
+            assert slot is not None
+            if slot.last is Verdict.NEEDS_CONFIRMATION:
+                about = flow.below_threshold_subject()
+                flow.accept_below_threshold(self._confirm(flow, Decision.BELOW_THRESHOLD, about))
+                continue
+            if slot.last is Verdict.NEEDS_EXCEPTION:
+                about = flow.exception_subject(slot.finger, "UP", "other")
+                confirmation = self._confirm(flow, Decision.EXCEPTION, about)
+                flow.record_exception(
+                    slot.finger, "UP", "other", "simulated: wrong finger each time", confirmation
                 )
-                self.reader.simulation.place(person.finger_seed, finger, condition)
-                frame = self.reader.capture(timeout=10.0)
-                self.reader.simulation.lift()
-                attempt = judge(finger, frame.image, frame.ppi or 500, checker)
-                verdict = slot.offer(attempt)
-                self._log(
-                    events.CAPTURE_ATTEMPT, finger=finger.slug, nfiq2=attempt.nfiq2, verdict=verdict.value
-                )
-                if verdict is Verdict.NEEDS_CONFIRMATION:
-                    slot.accept_below_threshold()
-                    self._log(
-                        events.ACCEPTED_BELOW_THRESHOLD,
-                        finger=finger.slug,
-                        nfiq2=slot.best.nfiq2 if slot.best else 0,
-                    )
-            if slot.best is not None and slot.best.template is not None:
-                checker.add(finger, slot.best.template)
-            slots.append(slot)
-        return slots
+                continue
+            condition = None
+            if slot.attempts == 0 and self.rng.random() < self.poor_placement_rate:
+                condition = self.rng.choice(("dry", "partial"))
+            reader.simulation.place(person.finger_seed, slot.finger, condition)
+            try:
+                verdict = flow.capture_job(timeout=10.0)()
+            finally:
+                reader.simulation.lift()
+            if verdict is None:
+                tries += 1
+                if tries > MAX_FINGER_TRIES:
+                    raise KioskError("enrol.simulation_stuck", finger=slot.finger.slug)
 
-    @staticmethod
-    def _wipe(slots: list[FingerSlot], face: FaceCapture | None) -> None:
-        for slot in slots:
-            slot.wipe()
-        if face is not None:
-            face.wipe()
+    def _face(self, flow: Enrolment) -> None:
+        tries = 0
+        while flow.step is Step.FACE:
+            if flow.face.last is FaceVerdict.NEEDS_CONFIRMATION:
+                about = flow.face_subject()
+                flow.accept_face_below_threshold(self._confirm(flow, Decision.FACE_BELOW_THRESHOLD, about))
+                continue
+            if flow.face_job(timeout=self.face_timeout)() is None:
+                tries += 1
+                if tries > MAX_FINGER_TRIES:
+                    raise KioskError("enrol.simulation_stuck", finger="face")
 
-
-def _face_policy(config: models.StationConfig) -> Any:
-    from dataclasses import replace
-
-    from kiosk.quality.face import FacePolicy
-
-    return replace(FacePolicy(), **config.policy.face.model_dump())
+    def _confirm(
+        self, flow: Enrolment, decision: Decision, about: dict[str, Any]
+    ) -> SupervisorConfirmation | None:
+        """The operator's own confirmation, or the supervisor's when the policy wants one."""
+        if not flow.needs_supervisor(decision):
+            return None
+        if self.supervisor is None:
+            raise KioskError("enrol.supervisor_needed", decision=decision.value)
+        job = flow.supervisor_job(decision, about, self.supervisor.username, self.supervisor.password)
+        return job()

@@ -116,6 +116,18 @@ class FaceEntry:
     width: int
     height: int
     measures: Mapping[str, float | bool | None] = field(default_factory=dict)
+    accepted_below_threshold: bool = False
+    confirmed_by: str | None = None
+
+
+@dataclass(frozen=True)
+class Reenrolment:
+    """The backend already knew the person as enrolled: why they are enrolled again, and who agreed."""
+
+    reason: str  # poor_quality | injury_healed | data_correction | institute_request | other
+    previous_status: str  # enrolled | pending | exception
+    confirmed_by: str
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -154,6 +166,8 @@ class Manifest:
     test: bool = False
     records: tuple[RecordRef, ...] = ()  # filled in by `seal` from the records it seals
     manifest_version: int = MANIFEST_VERSION
+    lookup: str = "online"  # online | offline (the identifier was only checked locally)
+    reenrolment: Reenrolment | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "created_at", normalise_time(self.created_at))
@@ -168,6 +182,12 @@ class Manifest:
         document["fingers"] = [{**f, "position": Finger(f["position"]).slug} for f in document["fingers"]]
         if self.face is not None:
             document["face"]["measures"] = dict(self.face.measures)
+            if not self.face.accepted_below_threshold:  # absent means false: older readers see v1 as it was
+                del document["face"]["accepted_below_threshold"], document["face"]["confirmed_by"]
+        if self.lookup == "online":
+            del document["lookup"]
+        if self.reenrolment is None:
+            del document["reenrolment"]
         return document
 
     def to_bytes(self) -> bytes:
@@ -197,6 +217,8 @@ class Manifest:
             test=d["test"],
             records=tuple(RecordRef(**r) for r in d["records"]),
             manifest_version=d["manifest_version"],
+            lookup=d.get("lookup", "online"),
+            reenrolment=Reenrolment(**d["reenrolment"]) if d.get("reenrolment") else None,
         )
 
     @classmethod

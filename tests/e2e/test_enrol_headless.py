@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from kiosk.backend.server import Running
-from kiosk.enrol.runner import Credentials, run
+from kiosk.enrol.headless import Plan, run
+from kiosk.enrol.runner import Credentials
 from kiosk.outbox.delivery import open_outbox
 from kiosk.synthetic_people import people
 from tests.fixtures.backend import CLERK_PASSWORD, TECH_PASSWORD, Station
@@ -32,12 +33,22 @@ def test_embedded_enrolments_deliver_verified_receipts(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout)
-    assert len(rows) == 2 and all(r["receipt_verified"] for r in rows)
+    assert len(rows) == 2 and all(r["receipt_verified"] and r["outcome"] == "delivered" for r in rows)
     assert len({r["packet_id"] for r in rows}) == 2 and all(r["folio"].startswith("ACU-") for r in rows)
     for row in rows:
         assert row["fingers"]["captured"] + row["fingers"]["below_threshold"] == 10
-        assert {"lookup", "fingers", "face", "seal", "deliver", "total"} <= set(row["timings_ms"])
-    assert_no_plaintext_images(scratch, tmp_path / "station")
+        assert row["face_passed"] or row["face_below_threshold"]
+        assert {"lookup", "fingers", "face", "seal_deliver", "total"} <= set(row["timings_ms"])
+    assert_no_plaintext_images(scratch, tmp_path / "station", tmp_path / "station-backend")
+
+
+def plan(station: Station, count: int) -> Plan:
+    return Plan(
+        count,
+        station.data_dir,
+        clerk=Credentials("ventanilla", CLERK_PASSWORD),
+        technician=Credentials("tecnico", TECH_PASSWORD),
+    )
 
 
 def test_a_registered_station_keeps_nothing_of_the_people_after_delivery(
@@ -48,15 +59,7 @@ def test_a_registered_station_keeps_nothing_of_the_people_after_delivery(
     scratch = tmp_path / "tmp"
     scratch.mkdir()
     monkeypatch.setenv("TMPDIR", str(scratch))
-    results = run(
-        2,
-        station.data_dir,
-        None,
-        Credentials("ventanilla", CLERK_PASSWORD),
-        Credentials("tecnico", TECH_PASSWORD),
-        10.0,
-        embedded=False,
-    )
+    results = run(plan(station, 2))
     assert all(r.receipt_verified for r in results)
     assert backend.backend.stats()["accepted"] == 2
     store = open_outbox(station.data_dir)
@@ -93,11 +96,34 @@ def test_without_a_backend_the_command_says_what_to_do(tmp_path: Path) -> None:
     assert result.stderr.strip().startswith("kiosk: this station has no backend")
 
 
+def test_the_count_has_an_upper_bound(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kiosk",
+            "--lang",
+            "en",
+            "enrol",
+            "--simulated",
+            "--embedded",
+            "--count",
+            str(10**12),
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "KIOSK_DATA_DIR": str(tmp_path / "s")},
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 1 and result.stderr.strip() == "kiosk: --count must be between 1 and 1000"
+
+
 def test_when_the_backend_cannot_take_it_the_person_gets_a_station_signed_provisional_receipt(
     backend: Running, station: Station, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from kiosk.client.http import BackendError
-    from kiosk.enrol import simulated
+    from kiosk.enrol import runner
     from kiosk.outbox.delivery import deliver_with
     from kiosk.outbox.provisional import verify_provisional
     from kiosk.outbox.sender import Sender
@@ -111,17 +137,9 @@ def test_when_the_backend_cannot_take_it_the_person_gets_a_station_signed_provis
 
         return deliver
 
-    monkeypatch.setattr(simulated, "deliver_with", unreachable)
-    (result,) = run(
-        1,
-        station.data_dir,
-        None,
-        Credentials("ventanilla", CLERK_PASSWORD),
-        Credentials("tecnico", TECH_PASSWORD),
-        10.0,
-        embedded=False,
-    )
-    assert not result.receipt_verified and result.folio is None
+    monkeypatch.setattr(runner, "deliver_with", unreachable)
+    (result,) = run(plan(station, 1))
+    assert not result.receipt_verified and result.folio is None and result.outcome == "pending"
     assert result.provisional_receipt is not None
     content = verify_provisional(result.provisional_receipt, station.keys.public)
     assert content is not None and content["packet_id"] == result.packet_id

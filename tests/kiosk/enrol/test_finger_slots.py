@@ -8,6 +8,7 @@ import pytest
 from devices.positions import Finger
 from kiosk.enrol.fingers import Attempt, FingerException, FingerSlot, Verdict
 from kiosk.enrol.rules import FingerRules
+from kiosk.errors import KioskError
 from kiosk.policy import default_policy
 
 RULES = FingerRules(order=(Finger.RIGHT_THUMB,), min_nfiq2=40, attempts=3)
@@ -50,10 +51,12 @@ def test_a_duplicate_is_not_kept_and_is_named() -> None:
 
 def test_confirmation_needs_a_usable_attempt() -> None:
     slot = FingerSlot(Finger.RIGHT_INDEX, RULES)
-    for _ in range(3):
-        slot.offer(attempt(70, duplicate_of=Finger.RIGHT_THUMB))
-    with pytest.raises(ValueError):
+    verdicts = [slot.offer(attempt(70, duplicate_of=Finger.RIGHT_THUMB)) for _ in range(3)]
+    assert verdicts[-1] is Verdict.NEEDS_EXCEPTION
+    with pytest.raises(KioskError):
         slot.accept_below_threshold()
+    with pytest.raises(KioskError):
+        slot.offer(attempt(70))  # no attempt past the policy's number
 
 
 def test_an_exception_keeps_nothing_of_the_finger() -> None:

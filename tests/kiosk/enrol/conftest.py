@@ -1,0 +1,1 @@
+"""The enrolment bench lives in tests/fixtures/enrolment.py (the screens' tests use it too)."""

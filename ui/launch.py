@@ -1,0 +1,174 @@
+"""Starting the window: this station's (`kiosk run`) or the demo's (`kiosk demo`).
+
+Both open the station through `kiosk.enrol.runner.open_station` (keys, backend, policy, outbox, audit,
+devices), start the outbox sender and the hot-plug monitor, and put a `Desk` behind the `Shell`. The
+demo adds a reference backend in the scratch folder next to the station's, registers the simulated
+devices, signs the demo clerk in, and adds the panel that plays the person at the window.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from kiosk.errors import KioskError
+
+STARTED = time.perf_counter()
+
+
+def _application() -> Any:
+    from ui.app import application
+
+    return application()
+
+
+def _start_services(station: Any, ctx: Any) -> None:
+    if station.sender is not None:
+        station.sender.start(idle_interval=float(ctx.config["outbox.send_interval"]))
+    station.devices.watch(float(ctx.config["devices.poll_interval"]))
+
+
+def run_station(ctx: Any, *, kiosk_mode: bool, screenshot: Path | None, quit_after: int | None) -> int:
+    from kiosk.enrol.desk import Desk
+    from kiosk.enrol.runner import close_station, open_station
+    from ui.shell import Shell
+
+    app = _application()
+    enrolment_file = ctx.config["backend.enrolment_file"] or None
+    station = open_station(
+        ctx.data_dir,
+        enrolment_file=Path(enrolment_file) if enrolment_file else None,
+        timeout=ctx.config["backend.timeout"],
+        mode=ctx.config["mode"],
+        reader_id=ctx.config["devices.fingerprint"] or None,
+        camera_id=ctx.config["devices.camera"] or None,
+        priority=ctx.config["devices.priority"],
+    )
+    try:
+        _start_services(station, ctx)
+        shell = Shell(Desk(station), ctx.language, kiosk_mode=kiosk_mode or ctx.config["ui.fullscreen"])
+        return _show(app, shell, screenshot, quit_after)
+    finally:
+        close_station(station)
+
+
+def demo_folder(ctx: Any) -> Path:
+    """The demo's station folder: the one given (`--data-dir`), else a new scratch folder that is kept."""
+    if ctx.config.source("data_dir") != "default":
+        return Path(ctx.data_dir)
+    return Path(tempfile.mkdtemp(prefix="kiosk-demo-")) / "station"
+
+
+def open_demo(data_dir: Path) -> tuple[Any, Any, Any]:
+    """The embedded backend, the station joined to it with its simulated devices registered."""
+    from kiosk.backend import embedded
+    from kiosk.demo import DemoPerson
+    from kiosk.enrol.headless import backend_dir
+    from kiosk.enrol.runner import Credentials, open_station, register_devices
+
+    backend = embedded.start(backend_dir(data_dir))
+    person = None
+    try:
+        from kiosk.demo import DEMO_PEOPLE
+        from kiosk.synthetic_people import people
+
+        backend.add_people(people(DEMO_PEOPLE))
+        station = open_station(
+            data_dir, enrolment_file=backend.enrolment_file, url=backend.url, mode="demo", test=True
+        )
+        technician = backend.account("technician")
+        register_devices(station, Credentials(technician.username, technician.password))
+        person = DemoPerson(station)
+    except BaseException:
+        backend.stop()
+        raise
+    return backend, station, person
+
+
+def run_demo(
+    ctx: Any,
+    *,
+    autopilot: bool,
+    screenshots: Path | None,
+    as_json: bool,
+    screenshot: Path | None,
+    quit_after: int | None,
+) -> int:
+    from kiosk.enrol.desk import Desk
+    from kiosk.enrol.runner import close_station
+    from ui.shell import Shell
+    from ui.widgets.demo_panel import DemoPanel
+
+    app = _application()
+    data_dir = demo_folder(ctx)
+    backend, station, person = open_demo(data_dir)
+    try:
+        _start_services(station, ctx)
+        desk = Desk(station)
+        shell = Shell(desk, ctx.language, demo=person)
+        panel = DemoPanel(shell.tr, desk, person, shell.window)
+        shell.window.add_side_panel(panel)
+        desk.events.enrolment.connect(lambda _e: panel.refresh())
+        startup_ms = (time.perf_counter() - STARTED) * 1000
+        if autopilot:
+            from ui.autopilot import Autopilot
+
+            folder = screenshots or data_dir.parent / "screenshots"
+            summary = Autopilot(shell, backend.account("clerk"), backend.account("supervisor"), folder).run()
+            summary["startup_ms"] = round(startup_ms, 1)
+            summary["data_dir"] = str(data_dir)
+            summary["screenshots"] = str(folder)
+            if as_json:
+                json.dump(summary, sys.stdout, ensure_ascii=False, indent=2)
+                sys.stdout.write("\n")
+            else:
+                sys.stdout.write(ctx.text(_demo_line(summary)) + "\n")
+            shell.close()
+            return 0 if summary.get("receipt_verified") else 1
+        clerk = backend.account("clerk")
+        desk.password_job(clerk.username, clerk.password)()
+        sys.stdout.write(ctx.text(_where(data_dir)) + "\n")
+        sys.stdout.flush()
+        return _show(app, shell, screenshot, quit_after)
+    finally:
+        close_station(station)
+        backend.stop()
+
+
+def _show(app: Any, shell: Any, screenshot: Path | None, quit_after: int | None) -> int:
+    from ui.qt import QTimer
+
+    shell.show()
+    if screenshot:
+        QTimer.singleShot(300, lambda: shell.window.grab().save(str(screenshot)))
+    if quit_after is not None:
+        QTimer.singleShot(quit_after, shell.close)
+        QTimer.singleShot(quit_after + 50, app.quit)
+    code = int(app.exec())
+    shell.close()
+    return code
+
+
+def _where(data_dir: Path) -> Any:
+    from kiosk.messages import Message
+
+    return Message("ui.demo.where", {"dir": str(data_dir)})
+
+
+def _demo_line(summary: dict[str, Any]) -> Any:
+    from kiosk.messages import Message
+
+    if not summary.get("receipt_verified"):
+        raise KioskError("ui.demo.autopilot_failed", step=summary.get("failed_at", "?"))
+    return Message(
+        "ui.demo.autopilot_done",
+        {
+            "folio": summary.get("folio"),
+            "pictures": summary.get("screenshots"),
+            "dir": summary.get("data_dir"),
+        },
+    )

@@ -1,0 +1,16 @@
+"""The submit screen (being built: issue 10)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ui.screens.base import Screen
+
+
+class SubmitScreen(Screen):
+    name = "submit"
+    heading_code = "ui.submit.heading"
+
+    def __init__(self, ui: Any) -> None:
+        super().__init__(ui)
+        self.layout_.addStretch(1)

@@ -1,0 +1,1 @@
+"""Widgets the screens share: the station bar, the hands diagram, the preview, dialogs."""
