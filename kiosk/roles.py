@@ -49,6 +49,7 @@ class Permission(StrEnum):
     # Accounts
     CHANGE_OWN_PASSWORD = "change_own_password"  # noqa: S105 (a permission name)
     UNLOCK_OPERATOR = "unlock_operator"
+    EXIT_KIOSK = "exit_kiosk"  # close a station window running in kiosk mode (full screen, no frame)
 
 
 class AuthMethod(StrEnum):
@@ -101,6 +102,7 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_CONFIG,
             Permission.CHANGE_OWN_PASSWORD,
             Permission.UNLOCK_OPERATOR,
+            Permission.EXIT_KIOSK,
         }
     ),
     Role.TECHNICIAN: frozenset(
@@ -114,6 +116,7 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_CONFIG,
             Permission.CHANGE_CONFIG,
             Permission.CHANGE_OWN_PASSWORD,
+            Permission.EXIT_KIOSK,
         }
     ),
 }

@@ -65,6 +65,8 @@ class MainWindow(QMainWindow):
         idle_row.addWidget(self.idle_label)
         column.addWidget(self.idle_banner)
         self.idle_banner.hide()
+        self.overlays = QVBoxLayout()
+        column.addLayout(self.overlays)
         self.screens = QStackedWidget(central)
         self.body = QHBoxLayout()
         self.body.setContentsMargins(0, 0, 0, 0)
@@ -93,6 +95,10 @@ class MainWindow(QMainWindow):
         entered = getattr(widget, "entered", None)
         if callable(entered):
             entered()
+
+    def add_overlay(self, panel: QWidget) -> None:
+        """A panel under the bars, above every screen (the kiosk-mode exit)."""
+        self.overlays.addWidget(panel)
 
     def add_side_panel(self, panel: QWidget) -> None:
         """The demo's panel beside the screens (a real station has none)."""

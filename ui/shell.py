@@ -30,6 +30,7 @@ from ui.screens.receipt import ReceiptScreen
 from ui.screens.review import ReviewScreen
 from ui.screens.submit import SubmitScreen
 from ui.style import SHEET
+from ui.widgets.exit_panel import ExitPanel
 
 SCREENS = (
     LoginScreen,
@@ -72,6 +73,8 @@ class Shell:
         self.window.watch_activity(app)
         self.kiosk_mode = kiosk_mode
         self.exit_allowed = not kiosk_mode
+        self.exit_panel = ExitPanel(self.tr, desk, self.background, self.window)
+        self.window.add_overlay(self.exit_panel)
         if kiosk_mode:
             self.window.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
             self.window.closeEvent = self._close_in_kiosk_mode  # type: ignore[method-assign]
@@ -99,7 +102,7 @@ class Shell:
 
     # -- kiosk mode: no way out but an authorised exit ------------------------------------------------------
     def request_exit(self) -> None:
-        self.screens["login"].ask_exit(self._exit_authorised)
+        self.exit_panel.ask(self._exit_authorised)
 
     def _exit_authorised(self) -> None:
         self.exit_allowed = True

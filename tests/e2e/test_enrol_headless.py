@@ -154,3 +154,18 @@ def test_when_the_backend_cannot_take_it_the_person_gets_a_station_signed_provis
     finally:
         store.close()
     assert backend.backend.stats()["accepted"] == 1
+
+
+def test_the_backend_dropping_after_an_enrolment_still_prints_the_result(
+    backend: Running, station: Station
+) -> None:
+    person = people(1)[0]
+    backend.backend.add_person(person.curp, person.nss, person.name, person.birth_date.isoformat())
+    seen: list[object] = []
+
+    def drop(result: object) -> None:
+        seen.append(result)
+        backend.stop()  # the network goes before the operator signs out
+
+    results = run(plan(station, 1), drop)
+    assert len(results) == 1 and results[0].outcome == "delivered" and seen == results

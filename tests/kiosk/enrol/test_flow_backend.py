@@ -144,3 +144,26 @@ def test_an_employer_logs_in_with_the_sat_test_fiel_and_the_backend_checks_its_s
     assert receipt.kind == "acuse" and receipt.verified
     row = backend.backend.store.one("SELECT * FROM packets WHERE packet_id = ?", receipt.packet_id)
     assert row is not None
+
+
+def test_a_station_opens_offline_with_its_last_configuration(backend: Running, station: Station) -> None:
+    online = open_station(station.data_dir, mode="test", test=True)
+    version = online.policy.version
+    register_devices(online, Credentials("tecnico", TECH_PASSWORD))
+    close_station(online)
+    backend.stop()
+    offline = open_station(station.data_dir, mode="test", test=True, timeout=2.0)
+    try:
+        assert not offline.online and offline.policy.version == version
+        assert offline.devices.unregistered() == []  # the registry fetched online is remembered
+    finally:
+        close_station(offline)
+
+
+def test_signing_out_with_the_backend_gone_does_not_fail(backend: Running, opened: StationContext) -> None:
+    auth = authenticator(opened)
+    login = auth.password("ventanilla", CLERK_PASSWORD)
+    backend.stop()
+    auth.logout(login)
+    assert not login.session.active
+    assert [e.event for e in opened.audit.entries()][-1] == "logout"
