@@ -79,7 +79,9 @@ class FaceStep:
         """Headless use: preview until auto-capture (or the timeout), then the still.
 
         At the timeout the still is taken anyway and marked not passed: the operator decides on review.
+        Each run is a new person in front of the camera: the stable run counts from nothing again.
         """
+        self.auto.reset()
         deadline = time.monotonic() + timeout
         with camera.stream() as stream:
             while time.monotonic() < deadline:
