@@ -15,6 +15,7 @@ import numpy as np
 
 from devices.frames import Image
 from devices.resources import demo_portrait
+from devices.sim.tilt import lift, tilt_back
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp", ".pgm", ".ppm"}
 
@@ -30,6 +31,9 @@ class FaceAnchor:
 
 # Measured on resources/demo/astronaut.png with mediapipe's face detector (box 0.347–0.533 x 0.162–0.348).
 PORTRAIT_FACE = FaceAnchor(0.440, 0.255, 0.186)
+# The portrait's head is tipped chin-down (about -5.5° pitch on the normal scene, ICAO allows ±5°): it is
+# shown turned this many degrees chin-up, which reads near 0° (see `devices.sim.tilt`).
+PORTRAIT_TILT = 8.0
 
 
 class Footage:
@@ -99,7 +103,7 @@ class FolderFootage(Footage):
 def open_footage(source: str | Path | None = None, hold_frames: int = 1) -> Footage:
     """`None` or "portrait": the bundled demo portrait; a folder; an image file; otherwise a video file."""
     if source is None or str(source) == "portrait":
-        return StillFootage(demo_portrait(), PORTRAIT_FACE)
+        return portrait_footage()
     path = Path(source)
     if path.is_dir():
         return FolderFootage(path, hold_frames)
@@ -108,6 +112,16 @@ def open_footage(source: str | Path | None = None, hold_frames: int = 1) -> Foot
     if path.suffix.lower() in IMAGE_SUFFIXES:
         return StillFootage(path)
     return VideoFootage(path)
+
+
+def portrait_footage(tilt: float = PORTRAIT_TILT) -> StillFootage:
+    """The demo portrait with its head turned `tilt` degrees chin-up, and where its face then is."""
+    footage = StillFootage(demo_portrait(), PORTRAIT_FACE)
+    h, w = footage.image.shape[:2]
+    face = PORTRAIT_FACE
+    footage.image = tilt_back(footage.image, (face.x * w, face.y * h), face.width * w, tilt)
+    footage.anchor = FaceAnchor(face.x, face.y - lift(face.width * w, tilt) / h, face.width)
+    return footage
 
 
 def read_rgb(path: Path) -> Image:

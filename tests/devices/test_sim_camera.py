@@ -14,9 +14,12 @@ from devices.camera import Camera
 from devices.errors import Disconnected
 from devices.policy import DevicePolicy
 from devices.registry import Registry
+from devices.resources import demo_portrait
 from devices.sim.camera import SimCamera
+from devices.sim.footage import PORTRAIT_FACE, PORTRAIT_TILT, portrait_footage, read_rgb
 from devices.sim.hardware import SimulatedHardware
 from devices.sim.scene import SCENES
+from devices.sim.tilt import lift, tilt_back
 
 WAIT = 5.0
 
@@ -91,6 +94,46 @@ def test_scenes_show_what_they_say(camera: SimCamera, faces: Any) -> None:
 def test_unknown_scene_is_refused(camera: SimCamera) -> None:
     with pytest.raises(ValueError, match="unknown scene"):
         camera.simulation.set_scene("beach")
+
+
+def test_tilting_back_lifts_the_middle_of_the_head_most_and_leaves_the_rest() -> None:
+    """A dot at the head's centre rises by `lift`, one near the side of the head by less, one outside
+    the head not at all: the relief a landmark fit reads as pitch."""
+    image = np.zeros((400, 400, 3), np.uint8)
+    centre, width, degrees = (200.0, 200.0), 120.0, 8.0
+    dots = {"centre": (200, 200), "side": (250, 200), "outside": (200, 350)}
+    for x, y in dots.values():
+        image[y - 2 : y + 3, x - 2 : x + 3] = 255
+    tilted = tilt_back(image, centre, width, degrees)
+
+    def row_of(x: int, y: int) -> float:
+        column = tilted[y - 20 : y + 10, x, 0].astype(float)
+        return y - 20 + float((column * np.arange(column.size)).sum() / column.sum())
+
+    rise = {name: y - row_of(x, y) for name, (x, y) in dots.items()}
+    assert rise["centre"] == pytest.approx(lift(width, degrees), abs=0.3) and rise["centre"] > 8
+    assert 1.0 < rise["side"] < rise["centre"] - 2.0
+    assert rise["outside"] == pytest.approx(0.0, abs=1e-6)
+    assert tilt_back(image, centre, width, 0.0) is image
+
+
+def test_the_portrait_is_shown_with_its_head_turned_chin_up() -> None:
+    """The demo portrait reads a few degrees chin-down; the camera shows it turned back (the face
+    checks' own test measures the pose it then reads), and the face anchor follows the face."""
+    original = read_rgb(demo_portrait())
+    footage = portrait_footage()
+    h, w = original.shape[:2]
+    assert PORTRAIT_TILT > 0 and footage.image.shape == original.shape
+    assert footage.anchor is not None
+    assert footage.anchor.y == pytest.approx(
+        PORTRAIT_FACE.y - lift(PORTRAIT_FACE.width * w, PORTRAIT_TILT) / h
+    )
+    assert footage.anchor.x == PORTRAIT_FACE.x and footage.anchor.width == PORTRAIT_FACE.width
+    face = np.s_[int(0.2 * h) : int(0.3 * h), int(0.4 * w) : int(0.48 * w)]
+    suit = np.s_[int(0.8 * h) :, :]
+    assert np.abs(footage.image[face].astype(int) - original[face]).mean() > 3
+    assert np.array_equal(footage.image[suit], original[suit])
+    assert np.array_equal(portrait_footage(0.0).image, original)
 
 
 def _write_video(path: Path, frames: int = 12, size: tuple[int, int] = (320, 240)) -> list[np.ndarray]:
