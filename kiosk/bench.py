@@ -7,6 +7,7 @@ noisy). Each area registers a provider in the `kiosk.benchmarks` entry-point gro
 
 from __future__ import annotations
 
+import re
 import statistics
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -27,8 +28,34 @@ class Row:
     target: str = ""
     note: str = ""
 
+    @property
+    def met(self) -> bool | None:
+        """Whether the figure meets its target (None when the target is not a comparison with a number).
+
+        Targets read "<= 20 ms", ">= 15x", "<= 35 in 90 %" (then the p90-side figure is compared: for a
+        rate, `p90` holds the low tail). A target is met by the median, and by the tail when it says so.
+        """
+        match = _TARGET.match(self.target)
+        if match is None:
+            return None
+        op, bound = match.group(1), float(match.group(2))
+        value = self.p90 if "%" in self.target[match.end() :] else self.median
+        if value != value:  # NaN: nothing was measured
+            return False
+        return {
+            "<=": value <= bound,
+            "≤": value <= bound,
+            "<": value < bound,
+            ">=": value >= bound,
+            "≥": value >= bound,
+            ">": value > bound,
+        }[op]
+
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return {**asdict(self), "met": self.met}
+
+
+_TARGET = re.compile(r"^\s*(<=|>=|≤|≥|<|>)\s*([0-9]+(?:\.[0-9]+)?)")
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -29,7 +29,9 @@ class AutopilotStuck(KioskError):
 
 
 class Autopilot:
-    def __init__(self, shell: Any, clerk: Any, supervisor: Any, folder: Path, *, timeout: float = 90.0) -> None:
+    def __init__(
+        self, shell: Any, clerk: Any, supervisor: Any, folder: Path, *, timeout: float = 90.0
+    ) -> None:
         self.shell, self.clerk, self.supervisor = shell, clerk, supervisor
         self.folder = Path(folder)
         self.timeout = timeout

@@ -9,6 +9,7 @@ devices, signs the demo clerk in, and adds the panel that plays the person at th
 from __future__ import annotations
 
 import json
+import os
 import sys
 import tempfile
 import time
@@ -143,6 +144,9 @@ def _show(app: Any, shell: Any, screenshot: Path | None, quit_after: int | None)
     from ui.qt import QTimer
 
     shell.show()
+    probe = os.environ.get("KIOSK_STARTUP_PROBE")  # `kiosk bench`: when was the first screen up?
+    if probe:
+        QTimer.singleShot(0, lambda: _report_startup(float(probe)))
     if screenshot:
         QTimer.singleShot(300, lambda: shell.window.grab().save(str(screenshot)))
     if quit_after is not None:
@@ -151,6 +155,11 @@ def _show(app: Any, shell: Any, screenshot: Path | None, quit_after: int | None)
     code = int(app.exec())
     shell.close()
     return code
+
+
+def _report_startup(started: float) -> None:
+    sys.stderr.write(json.dumps({"startup_ms": round((time.time() - started) * 1000, 1)}) + "\n")
+    sys.stderr.flush()
 
 
 def _where(data_dir: Path) -> Any:
