@@ -57,7 +57,7 @@ class Autopilot:
         QTest.mouseClick(button, Qt.MouseButton.LeftButton)
         self.pump()
 
-    def type(self, code: str, text: str, *, enter: bool = False) -> None:
+    def write(self, code: str, text: str, *, enter: bool = False) -> None:
         field = self.wait_for(lambda: self._try(code, QLineEdit), f"field {code}")
         field.setFocus()
         field.selectAll()
@@ -105,7 +105,7 @@ class Autopilot:
     def end(self, step: str, started: float) -> None:
         self.timings[step] = round((time.perf_counter() - started) * 1000, 1)
 
-    # -- the visit ------------------------------------------------------------------------------------------------
+    # -- the visit -------------------------------------------------------------------------------------------
     def run(self) -> dict[str, Any]:
         self.folder.mkdir(parents=True, exist_ok=True)
         self.shell.show()
@@ -145,16 +145,16 @@ class Autopilot:
     def _login(self) -> None:
         self.on_screen("login")
         self.shot("login")
-        self.type("ui.login.username", self.clerk.username)
-        self.type("ui.login.password", self.clerk.password, enter=True)
+        self.write("ui.login.username", self.clerk.username)
+        self.write("ui.login.password", self.clerk.password, enter=True)
         self.on_screen("lookup")
 
     def _lookup(self) -> None:
         person = self.shell.ui.demo.next_person()
         wrong = person.curp[:-1] + ("1" if person.curp[-1] != "1" else "2")
-        self.type("ui.lookup.field", wrong)
+        self.write("ui.lookup.field", wrong)
         self.shot("lookup-mistyped")
-        self.type("ui.lookup.field", person.curp.lower(), enter=True)  # a scanner: the whole code and Enter
+        self.write("ui.lookup.field", person.curp.lower(), enter=True)  # a scanner: the whole code and Enter
         self.idle()
         self.wait_for(lambda: self._try("ui.lookup.go_on", QAbstractButton), "the person's record")
         self.shot("lookup-found")

@@ -24,7 +24,9 @@ from kiosk.bench import Row
         ("<= 20 ms", float("nan"), float("nan"), False),
     ],
 )
-def test_a_row_knows_whether_it_met_its_target(target: str, median: float, tail: float, met: bool | None) -> None:
+def test_a_row_knows_whether_it_met_its_target(
+    target: str, median: float, tail: float, met: bool | None
+) -> None:
     row = Row("x", "ms", median, tail, 5, target)
     assert row.met is met
     assert row.to_json()["met"] is met
