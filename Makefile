@@ -3,16 +3,16 @@
 SHELL := /bin/bash
 RUN = tools/in-env.sh
 SOURCES = kiosk devices ui tests
-.PHONY: demo test check format format-check lint types contracts bench bootstrap window
+.PHONY: demo headless test check format format-check lint types contracts bench bootstrap
 
 bootstrap:
 	@tools/bootstrap.sh >/dev/null
 
 demo:
-	$(RUN) kiosk enrol --simulated --embedded --count 3
-
-window:
 	$(RUN) kiosk demo
+
+headless:
+	$(RUN) kiosk enrol --simulated --embedded --count 3
 
 test:
 	$(RUN) pytest -q
