@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -59,3 +60,28 @@ def driver_env(**extra: str) -> dict[str, str]:
     env["KIOSK_MODE"] = "test"
     env.update(extra)
     return env
+
+
+FAKES = Path(__file__).resolve().parent / "fakes"
+FAKE_SOURCES = {"futronic": "ftrScanAPI.c", "suprema": "UFScanner.c", "secugen": "sgfplib.c"}
+
+
+@pytest.fixture(scope="session")
+def fake_libraries(gcc: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The fake vendor libraries, compiled once per session with the vendors' exact ABI."""
+    out = tmp_path_factory.mktemp("fake-sdks")
+    built = {}
+    for vendor, source in FAKE_SOURCES.items():
+        target = out / f"lib{Path(source).stem}.so"
+        command = [gcc, "-shared", "-fPIC", "-O1", "-Wall", "-Werror", "-o", str(target), str(FAKES / source)]
+        subprocess.run(command, check=True, capture_output=True, text=True)
+        built[vendor] = target
+    return built
+
+
+@pytest.fixture(scope="session")
+def real_print(shared_data: Path) -> np.ndarray:
+    """A real 500 ppi print (400x500), the image the fake scanners serve."""
+    from PIL import Image
+
+    return np.asarray(Image.open(shared_data / "fingerprints" / "nbis-rs" / "p1_1.png").convert("L"))
