@@ -1,33 +1,30 @@
-"""One GLib main loop per process, in which every libfprint call and callback runs.
+"""Running libfprint's asynchronous calls in GLib's global default main context, next to Qt or alone.
 
-libfprint is asynchronous and bound to GLib's global default main context: its USB events, device
-initialisation and completion callbacks are all dispatched there, and `fp_context_enumerate` iterates
-that very context. So the calls must be made where that context is iterated:
-- inside the Qt GUI, Qt's event dispatcher (GLib based on Linux) already iterates it in the main thread;
-  a second thread iterating it too would dispatch Qt's own sources off the GUI thread, so we only post
-  work to it (`GLib.idle_add`) and wait;
-- on the command line and in tests nobody iterates it, so a private daemon thread runs a `GLib.MainLoop`.
-Which of the two holds is decided once, on first use: a context owned by another thread, or one that
-runs a posted callback promptly, is being iterated already. `KIOSK_GLIB_LOOP=own|external` overrides.
-A caller that is itself the context's owner (a Qt slot in the GUI thread) iterates it nested until its
-operation completes, which GLib allows for the owning thread.
+libfprint is bound to the global default main context: its USB events, device initialisation and
+completion callbacks are dispatched there, and `fp_context_enumerate` itself iterates that context.
+Whoever iterates it runs libfprint's callbacks, so:
+- inside the Qt GUI, Qt's event dispatcher (GLib based on Linux) owns and iterates it in the GUI
+  thread; a second thread must never iterate it too (it would dispatch Qt's own sources off the GUI
+  thread), so a worker posts the call there (`GLib.idle_add`) and waits for the callback;
+- on the command line, in tests and in workers when nobody owns the context, the waiting thread takes
+  ownership (`acquire`) and runs the loop itself until its operation completes, then lets go; no loop
+  thread is left running that could later fight a GUI over the context.
+A thread that already owns the context (a Qt slot in the GUI thread) iterates it nested, as GLib allows.
 """
 
 from __future__ import annotations
 
-import logging
-import os
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
 from devices.errors import DeviceTimeout
 
-log = logging.getLogger(__name__)
-
-PROBE_SECONDS = 0.25  # how long a posted callback may wait before we conclude nobody iterates the context
 Done = Callable[[Any, BaseException | None], None]
 Starter = Callable[[Done], None]
+TICK_MS = 50  # while this thread runs the loop, it wakes at least this often to check its deadline
+GRACE = 2.0  # seconds a cancelled operation has to report that it ended
 
 
 class _Outcome:
@@ -37,111 +34,67 @@ class _Outcome:
         self.error: BaseException | None = None
 
     def __call__(self, value: Any, error: BaseException | None = None) -> None:
-        if self.event.is_set():
-            return
-        self.value, self.error = value, error
-        self.event.set()
+        if not self.event.is_set():
+            self.value, self.error = value, error
+            self.event.set()
 
 
 class GLibLoop:
     def __init__(self, glib: Any) -> None:
         self._glib = glib
-        self._lock = threading.Lock()
-        self._mode: str | None = None
-        self._thread: threading.Thread | None = None
 
-    @property
-    def mode(self) -> str | None:
-        """"own" (our thread iterates the default context), "external" (somebody else does) or None yet."""
-        return self._mode
-
-    def run(self, start: Starter, timeout: float, *, device: str = "", on_timeout: Callable[[], None] | None = None) -> Any:
+    def run(
+        self, start: Starter, timeout: float, *, device: str = "", on_timeout: Callable[[], None] | None = None
+    ) -> Any:
         """Run `start(done)` in the loop; it begins an async operation whose callback calls `done`.
 
-        Waits at most `timeout` s for `done`; on expiry `on_timeout` runs in the loop (to cancel the
-        operation), and `DeviceTimeout` is raised once the operation has ended or after a grace second.
+        After `timeout` s `on_timeout` runs in the loop (to cancel the operation); `DeviceTimeout` is
+        raised if the operation then does not end within a grace period.
         """
         outcome = _Outcome()
 
         def begin() -> bool:
             try:
                 start(outcome)
-            except BaseException as exc:  # the starter itself failed: report it to the waiting caller
+            except BaseException as exc:  # the starter itself failed: the waiting caller gets it
                 outcome(None, exc)
             return False
 
         context = self._glib.MainContext.default()
-        if context.is_owner():
-            self._nested(context, begin, outcome, timeout, on_timeout)
-        else:
-            self._ensure_running()
-            self._glib.idle_add(begin)
-            if not outcome.event.wait(timeout):
-                if on_timeout is not None:
-                    self.call(on_timeout)
-                outcome.event.wait(1.0)
-                if outcome.error is None and not outcome.event.is_set():
+        deadline = time.monotonic() + timeout
+        started = cancelled = False
+        while not outcome.event.is_set():
+            now = time.monotonic()
+            if now > deadline:
+                if cancelled or on_timeout is None:
                     raise DeviceTimeout(device, reason="libfprint did not answer", seconds=timeout)
+                cancelled, deadline = True, now + GRACE
+                self._glib.idle_add(lambda: bool(on_timeout()))
+            owner = context.is_owner()
+            if owner or context.acquire():
+                tick = self._glib.timeout_add(TICK_MS, lambda: True)
+                try:
+                    if not started:
+                        started = begin() or True
+                    while not outcome.event.is_set() and time.monotonic() <= deadline:
+                        context.iteration(True)  # blocks until a source is ready (at most one tick)
+                finally:
+                    self._glib.source_remove(tick)
+                    if not owner:
+                        context.release()
+            else:  # another thread (Qt's GUI thread) is running the loop: hand it the work
+                if not started:
+                    self._glib.idle_add(begin)
+                    started = True
+                outcome.event.wait(min(0.05, max(0.0, deadline - time.monotonic())))
         if outcome.error is not None:
             raise outcome.error
         return outcome.value
 
-    def call(self, fn: Callable[[], Any], timeout: float = 10.0) -> Any:
+    def call(self, fn: Callable[[], Any], timeout: float = 15.0) -> Any:
         """Run a quick synchronous function in the loop and return its result."""
 
         def start(done: Done) -> None:
             done(fn(), None)
 
         return self.run(start, timeout)
-
-    # -- internals -------------------------------------------------------------------------------------
-    def _nested(
-        self,
-        context: Any,
-        begin: Callable[[], bool],
-        outcome: _Outcome,
-        timeout: float,
-        on_timeout: Callable[[], None] | None,
-    ) -> None:
-        deadline = self._glib.get_monotonic_time() + int(timeout * 1e6)
-        begin()
-        cancelled = False
-        while not outcome.event.is_set():
-            if not cancelled and self._glib.get_monotonic_time() > deadline:
-                cancelled = True
-                if on_timeout is not None:
-                    on_timeout()
-                deadline += int(1e6)
-            elif cancelled and self._glib.get_monotonic_time() > deadline:
-                break
-            context.iteration(False) or outcome.event.wait(0.005)
-
-    def _ensure_running(self) -> None:
-        with self._lock:
-            if self._mode is None:
-                self._mode = self._decide()
-                log.info("libfprint: GLib main loop is %s", self._mode)
-            if self._mode == "own" and (self._thread is None or not self._thread.is_alive()):
-                loop = self._glib.MainLoop.new(None, False)  # None: the global default context
-                self._thread = threading.Thread(target=loop.run, name="glib-loop", daemon=True)
-                self._thread.start()
-
-    def _decide(self) -> str:
-        forced = os.environ.get("KIOSK_GLIB_LOOP", "").strip().lower()
-        if forced in ("own", "external"):
-            return forced
-        context = self._glib.MainContext.default()
-        if not context.acquire():
-            return "external"  # another thread owns it: it is iterating
-        context.release()
-        answered = threading.Event()
-
-        def ping() -> bool:
-            answered.set()
-            return False
-
-        source = self._glib.idle_add(ping)
-        if answered.wait(PROBE_SECONDS):
-            return "external"
-        self._glib.source_remove(source)
-        return "own"
