@@ -33,6 +33,7 @@ from devices.sbi import iso_image, trust
 from devices.sbi.client import SbiClient, discover, port_range
 from devices.sbi.errors import UntrustedResponse, status_error
 
+HTTP_MARGIN = 2.0  # seconds past the capture timeout before a silent service counts as timed out
 DEFAULTS = {
     "env": "Production",
     "purpose": "Registration",
@@ -89,7 +90,7 @@ class SbiReader(FingerprintReader):
             self._store = trust.load_trust_store(path)
         except trust.Untrusted as exc:
             raise UntrustedResponse(self.device_id, reason=str(exc)) from None
-        answer = self._call("MOSIPDINFO", "/info", None, 5.0)
+        answer = self._request("MOSIPDINFO", "/info", None, 5.0)
         for entry in answer if isinstance(answer, list) else []:
             self._raise_for(entry.get("error"))
             info = self._verified(entry["deviceInfo"])
@@ -142,7 +143,7 @@ class SbiReader(FingerprintReader):
             ],
             "customOpts": None,
         }
-        answer = self._call("RCAPTURE", "/capture", body, timeout + 5.0, seconds=timeout)
+        answer = self._request("RCAPTURE", "/capture", body, timeout + HTTP_MARGIN, seconds=timeout)
         biometrics = answer.get("biometrics") if isinstance(answer, dict) else None
         if not biometrics:
             raise UntrustedResponse(self.device_id, reason="the answer holds no biometrics")
@@ -189,7 +190,7 @@ class SbiReader(FingerprintReader):
         return np.ascontiguousarray(image, dtype=np.uint8)
 
     # -- internals -------------------------------------------------------------------------------------
-    def _call(self, verb: str, path: str, body: dict[str, Any] | None, read: float, seconds: float = 0.0) -> Any:
+    def _request(self, verb: str, path: str, body: dict[str, Any] | None, read: float, seconds: float = 0.0) -> Any:
         try:
             return self._client.call(verb, path, body, read)
         except requests.RequestException as exc:
