@@ -153,7 +153,9 @@ class LibraryMissing(DriverError):
     code = "devices.error.library_missing"
     template = "driver {device}: {library} is not installed ({hint})"
 
-    def __init__(self, device: str = "", reason: str = "", library: str = "", hint: str = "", **params: Any) -> None:
+    def __init__(
+        self, device: str = "", reason: str = "", library: str = "", hint: str = "", **params: Any
+    ) -> None:
         super().__init__(device, reason, stage="probe", library=library, hint=hint, **params)
 
 

@@ -13,13 +13,13 @@ from types import SimpleNamespace
 from typing import Any
 
 from devices.errors import (
+    RETRY_KINDS,
     Busy,
     DeviceError,
     DeviceTimeout,
     Disconnected,
     HardwareFault,
     LibraryMissing,
-    RETRY_KINDS,
 )
 
 DEBIAN_PACKAGES = "libfprint-2-2 gir1.2-fprint-2.0"
@@ -37,7 +37,9 @@ def load() -> SimpleNamespace:
         gi.require_version("FPrint", "2.0")
         from gi.repository import FPrint, Gio, GLib
     except (ImportError, ValueError) as exc:
-        raise LibraryMissing("libfprint", library="libfprint 2", hint=DEBIAN_PACKAGES, reason=str(exc)) from exc
+        raise LibraryMissing(
+            "libfprint", library="libfprint 2", hint=DEBIAN_PACKAGES, reason=str(exc)
+        ) from exc
     try:
         gi.require_version("GUsb", "1.0")
         from gi.repository import GUsb
@@ -54,16 +56,19 @@ RETRY_HINTS = {
 }
 
 
-def map_error(gi: SimpleNamespace, error: BaseException, device: str, seconds: float = 0.0) -> DeviceError:
+def map_error(gi: SimpleNamespace, exc: BaseException, device: str, seconds: float = 0.0) -> DeviceError:
     """A libfprint `GLib.Error` as the device layer's error (retry, removed, busy, timeout, fault)."""
-    if isinstance(error, DeviceError):
-        return error
+    if isinstance(exc, DeviceError):
+        return exc
+    error: Any = exc
     glib_error = isinstance(error, gi.GLib.Error)
     if not glib_error:
         return HardwareFault(device, reason=f"{type(error).__name__}: {error}")
     message = str(getattr(error, "message", error))
     if error.matches(gi.FPrint.DeviceRetry.quark(), error.code):
-        hint = RETRY_HINTS.get(gi.FPrint.DeviceRetry(error.code).value_nick.upper().replace("-", "_"), "general")
+        hint = RETRY_HINTS.get(
+            gi.FPrint.DeviceRetry(error.code).value_nick.upper().replace("-", "_"), "general"
+        )
         return RETRY_KINDS[hint](device, reason=message)
     if error.matches(gi.Gio.io_error_quark(), gi.Gio.IOErrorEnum.CANCELLED):
         return DeviceTimeout(device, reason="the capture was cancelled", seconds=seconds)

@@ -61,7 +61,9 @@ def usb_facts(gi: SimpleNamespace, fp_device: Any, sysfs: Path = SYS_USB) -> Usb
     node = _sysfs_node(sysfs, bus, address)
     if node is None:
         return UsbFacts(ids, f"{bus}-addr{address}")
-    return UsbFacts(ids, node.name, _attr(node, "serial"), _attr(node, "manufacturer"), _attr(node, "product"))
+    return UsbFacts(
+        ids, node.name, _attr(node, "serial"), _attr(node, "manufacturer"), _attr(node, "product")
+    )
 
 
 def _sysfs_node(sysfs: Path, bus: int, address: int) -> Path | None:

@@ -44,7 +44,12 @@ class GLibLoop:
         self._glib = glib
 
     def run(
-        self, start: Starter, timeout: float, *, device: str = "", on_timeout: Callable[[], None] | None = None
+        self,
+        start: Starter,
+        timeout: float,
+        *,
+        device: str = "",
+        on_timeout: Callable[[], None] | None = None,
     ) -> Any:
         """Run `start(done)` in the loop; it begins an async operation whose callback calls `done`.
 

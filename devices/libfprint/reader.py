@@ -158,7 +158,10 @@ class LibfprintReader(FingerprintReader):
     def _on_finger_status(self, device: Any, _spec: Any) -> None:
         gi, _loop, _context = runtime()
         status = device.get_finger_status()
-        for flag, event in ((gi.FPrint.FingerStatusFlags.PRESENT, self._finger), (gi.FPrint.FingerStatusFlags.NEEDED, self._needed)):
+        for flag, event in (
+            (gi.FPrint.FingerStatusFlags.PRESENT, self._finger),
+            (gi.FPrint.FingerStatusFlags.NEEDED, self._needed),
+        ):
             if status & flag:
                 event.set()
             else:

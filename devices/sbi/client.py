@@ -23,7 +23,9 @@ class SbiClient:
         self.base = f"http://{host}:{port}"
 
     def call(self, verb: str, path: str, body: dict[str, Any] | None, read_seconds: float) -> Any:
-        response = requests.request(verb, self.base + path, json=body, timeout=(CONNECT_SECONDS, read_seconds))
+        response = requests.request(
+            verb, self.base + path, json=body, timeout=(CONNECT_SECONDS, read_seconds)
+        )
         response.raise_for_status()
         return response.json()
 
@@ -35,7 +37,9 @@ class SbiClient:
         return response
 
 
-def discover(ports: Iterable[int], host: str = HOST, device_type: str = "Finger") -> list[tuple[int, dict[str, Any]]]:
+def discover(
+    ports: Iterable[int], host: str = HOST, device_type: str = "Finger"
+) -> list[tuple[int, dict[str, Any]]]:
     """(port, device) for every device an SBI service on these ports reports."""
     found = []
     for port in ports:

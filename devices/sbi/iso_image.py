@@ -68,5 +68,7 @@ def _pixels(blob: bytes, compression: int, width: int, height: int) -> Image:
     with PILImage.open(io.BytesIO(blob)) as image:
         pixels = np.asarray(image.convert("L"), dtype=np.uint8)
     if pixels.shape != (height, width):
-        raise ValueError(f"the image is {pixels.shape[1]}x{pixels.shape[0]}, the record says {width}x{height}")
+        raise ValueError(
+            f"the image is {pixels.shape[1]}x{pixels.shape[0]}, the record says {width}x{height}"
+        )
     return pixels

@@ -85,7 +85,9 @@ class SbiReader(FingerprintReader):
     def _open_hw(self) -> None:
         path = self.options.get("trust_store")
         if not path:
-            raise NotPermitted(self.device_id, reason="no device-provider trust store is configured (trust_store)")
+            raise NotPermitted(
+                self.device_id, reason="no device-provider trust store is configured (trust_store)"
+            )
         try:
             self._store = trust.load_trust_store(path)
         except trust.Untrusted as exc:
@@ -156,7 +158,9 @@ class SbiReader(FingerprintReader):
             self._expect(str(item.get("hash", "")).upper() == previous, "the hash chain is broken")
             self._expect(data.get("transactionId") == transaction, "the transaction id was not echoed")
             try:
-                trust.check_timestamp(str(data.get("timestamp", "")), datetime.now(UTC), float(self.settings["max_lag"]))
+                trust.check_timestamp(
+                    str(data.get("timestamp", "")), datetime.now(UTC), float(self.settings["max_lag"])
+                )
             except trust.Untrusted as exc:
                 raise UntrustedResponse(self.device_id, reason=str(exc)) from None
             images.append((data, record))
@@ -164,7 +168,9 @@ class SbiReader(FingerprintReader):
         try:
             decoded = iso_image.decode(record)
         except (ValueError, OSError) as exc:
-            raise UntrustedResponse(self.device_id, reason=f"bioValue is not a usable ISO record: {exc}") from None
+            raise UntrustedResponse(
+                self.device_id, reason=f"bioValue is not a usable ISO record: {exc}"
+            ) from None
         score = float(data.get("qualityScore", 0) or 0)
         self._meta = {"quality_score": score, "below_requested": score < requested, "iso_ppi": decoded.ppi}
         return decoded.pixels
@@ -172,7 +178,11 @@ class SbiReader(FingerprintReader):
     def _read_frame(self, timeout: float) -> Image:
         """The next JPEG of the STREAM preview (opened on first use)."""
         if self._parts is None:
-            body = {"serialNo": self.info.serial, "deviceSubId": str((self.info.details.get("sub_ids") or ["0"])[0]), "timeout": 0}
+            body = {
+                "serialNo": self.info.serial,
+                "deviceSubId": str((self.info.details.get("sub_ids") or ["0"])[0]),
+                "timeout": 0,
+            }
             try:
                 self._stream = self._client.stream(body, timeout)
             except requests.RequestException as exc:
@@ -190,7 +200,9 @@ class SbiReader(FingerprintReader):
         return np.ascontiguousarray(image, dtype=np.uint8)
 
     # -- internals -------------------------------------------------------------------------------------
-    def _request(self, verb: str, path: str, body: dict[str, Any] | None, read: float, seconds: float = 0.0) -> Any:
+    def _request(
+        self, verb: str, path: str, body: dict[str, Any] | None, read: float, seconds: float = 0.0
+    ) -> Any:
         try:
             return self._client.call(verb, path, body, read)
         except requests.RequestException as exc:
@@ -206,7 +218,9 @@ class SbiReader(FingerprintReader):
 
     def _raise_for(self, error: Any, **params: Any) -> None:
         if isinstance(error, dict) and str(error.get("errorCode", "0")) not in ("0", ""):
-            raise status_error(int(error["errorCode"]), str(error.get("errorInfo", "")), self.device_id, **params)
+            raise status_error(
+                int(error["errorCode"]), str(error.get("errorInfo", "")), self.device_id, **params
+            )
 
     def _expect(self, ok: bool, reason: str) -> None:
         if not ok:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import itertools
 import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -58,7 +59,11 @@ def verify_jws(token: str, store: Sequence[x509.Certificate], now: datetime | No
     try:
         if header.get("alg") == "RS256" and isinstance(key, rsa.RSAPublicKey):
             key.verify(signature, signed, padding.PKCS1v15(), hashes.SHA256())
-        elif header.get("alg") == "ES256" and isinstance(key, ec.EllipticCurvePublicKey) and len(signature) == 64:
+        elif (
+            header.get("alg") == "ES256"
+            and isinstance(key, ec.EllipticCurvePublicKey)
+            and len(signature) == 64
+        ):
             der = utils.encode_dss_signature(int.from_bytes(signature[:32]), int.from_bytes(signature[32:]))
             key.verify(der, signed, ec.ECDSA(hashes.SHA256()))
         else:
@@ -76,7 +81,7 @@ def _check_chain(chain: list[x509.Certificate], store: Sequence[x509.Certificate
     for cert in chain:
         if not cert.not_valid_before_utc <= now <= cert.not_valid_after_utc:
             raise Untrusted(f"certificate {cert.subject.rfc4514_string()} is outside its validity")
-    for child, parent in zip(chain, chain[1:], strict=False):
+    for child, parent in itertools.pairwise(chain):
         if not _issued_by(child, parent):
             raise Untrusted("the x5c certificates do not form a chain")
     top = chain[-1]

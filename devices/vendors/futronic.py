@@ -96,7 +96,10 @@ class DeviceInfo(ctypes.Structure):  # FTRSCAN_DEVICE_INFO
 
 class Version(ctypes.Structure):  # FTRSCAN_VERSION
     _pack_ = 1
-    _fields_ = [(n, ctypes.c_ushort) for n in ("wMajorVersionHi", "wMajorVersionLo", "wMinorVersionHi", "wMinorVersionLo")]
+    _fields_ = [
+        (n, ctypes.c_ushort)
+        for n in ("wMajorVersionHi", "wMajorVersionLo", "wMinorVersionHi", "wMinorVersionLo")
+    ]
 
 
 class VersionInfo(ctypes.Structure):  # FTRSCAN_VERSION_INFO
@@ -131,9 +134,15 @@ class ScanApi(Binding):
         self.finger = self.bind("ftrScanIsFingerPresent", FTR_BOOL, FTRHANDLE, p(FrameParameters))
         self.last_error = self.bind("ftrScanGetLastError", DWORD)
         self.set_options = self.bind("ftrScanSetOptions", FTR_BOOL, FTRHANDLE, DWORD, DWORD, required=False)
-        self.diodes = self.bind("ftrScanSetDiodesStatus", FTR_BOOL, FTRHANDLE, ctypes.c_ubyte, ctypes.c_ubyte, required=False)
-        self.device_info = self.bind("ftrScanGetDeviceInfo", FTR_BOOL, FTRHANDLE, p(DeviceInfo), required=False)
-        self.serial = self.bind("ftrScanGetSerialNumber", FTR_BOOL, FTRHANDLE, ctypes.c_void_p, required=False)
+        self.diodes = self.bind(
+            "ftrScanSetDiodesStatus", FTR_BOOL, FTRHANDLE, ctypes.c_ubyte, ctypes.c_ubyte, required=False
+        )
+        self.device_info = self.bind(
+            "ftrScanGetDeviceInfo", FTR_BOOL, FTRHANDLE, p(DeviceInfo), required=False
+        )
+        self.serial = self.bind(
+            "ftrScanGetSerialNumber", FTR_BOOL, FTRHANDLE, ctypes.c_void_p, required=False
+        )
         self.version = self.bind("ftrScanGetVersion", FTR_BOOL, FTRHANDLE, p(VersionInfo), required=False)
         self.fake_interval = self.bind(
             "ftrScanGetFakeReplicaInterval", FTR_BOOL, p(ctypes.c_double), p(ctypes.c_double), required=False
@@ -207,11 +216,17 @@ class FutronicReader(FingerprintReader):
         handle = sdk.open_on(interface) if sdk.open_on and interface >= 0 else sdk.open()
         if not handle:
             code = int(sdk.last_error())
-            raise (Busy if code == 170 else NotFound)(self.device_id, reason=f"ftrScanOpenDevice failed ({code})")
+            raise (Busy if code == 170 else NotFound)(
+                self.device_id, reason=f"ftrScanOpenDevice failed ({code})"
+            )
         self._sdk, self._handle = sdk, handle
         _IN_USE[max(interface, 0)] = Found(
-            self.device_id, score=self.info.score, serial=self.info.serial, firmware=self.info.firmware,
-            model=self.info.model, details=dict(self.info.details),
+            self.device_id,
+            score=self.info.score,
+            serial=self.info.serial,
+            firmware=self.info.firmware,
+            model=self.info.model,
+            details=dict(self.info.details),
         )
         size = ImageSize()
         self._check(sdk.image_size(handle, ctypes.byref(size)))
@@ -221,7 +236,9 @@ class FutronicReader(FingerprintReader):
             fake = OPTION_CHECK_FAKE_REPLICA if self.options.get("detect_fake", True) else 0
             self._check(sdk.set_options(handle, OPTION_CHECK_FAKE_REPLICA, fake))
         facts = _read_facts(sdk, handle)
-        self._info = replace(self._info, serial=facts["serial"] or self._info.serial, firmware=facts["firmware"])
+        self._info = replace(
+            self._info, serial=facts["serial"] or self._info.serial, firmware=facts["firmware"]
+        )
 
     def _close_hw(self) -> None:
         if self._sdk is not None and self._handle:
@@ -258,7 +275,9 @@ class FutronicReader(FingerprintReader):
         assert self._sdk is not None
         if self._sdk.diodes is None:
             raise HardwareFault(self.device_id, reason="this ftrScanAPI has no ftrScanSetDiodesStatus")
-        self._check(self._sdk.diodes(self._handle, DIODE_ON if green else DIODE_OFF, DIODE_ON if red else DIODE_OFF))
+        self._check(
+            self._sdk.diodes(self._handle, DIODE_ON if green else DIODE_OFF, DIODE_ON if red else DIODE_OFF)
+        )
 
     def _check(self, ok: int) -> None:
         if not ok:
@@ -286,9 +305,13 @@ def _read_facts(sdk: ScanApi, handle: Any) -> dict[str, str]:
         info = VersionInfo(dwVersionInfoSize=ctypes.sizeof(VersionInfo))
         if sdk.version(handle, ctypes.byref(info)):
             fw = info.FirmwareVersion
-            facts["firmware"] = f"{fw.wMajorVersionHi}.{fw.wMajorVersionLo}.{fw.wMinorVersionHi}.{fw.wMinorVersionLo}"
+            facts["firmware"] = (
+                f"{fw.wMajorVersionHi}.{fw.wMajorVersionLo}.{fw.wMinorVersionHi}.{fw.wMinorVersionLo}"
+            )
     if sdk.device_info is not None:
         device = DeviceInfo(dwStructSize=ctypes.sizeof(DeviceInfo))
         if sdk.device_info(handle, ctypes.byref(device)):
-            facts["model"] = MODELS.get(device.byDeviceCompatibility, f"Futronic type {device.byDeviceCompatibility}")
+            facts["model"] = MODELS.get(
+                device.byDeviceCompatibility, f"Futronic type {device.byDeviceCompatibility}"
+            )
     return facts

@@ -14,7 +14,7 @@ import ctypes.util
 import os
 import sys
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from devices.errors import DeviceError, HardwareFault, LibraryMissing
@@ -80,7 +80,8 @@ class Binding:
     def __init__(self, library: Any) -> None:
         self.library = library
 
-    def bind(self, name: str, restype: Any, *argtypes: Any, required: bool = True) -> Callable[..., Any] | None:
+    def bind(self, name: str, restype: Any, *argtypes: Any, required: bool = True) -> Any:
+        """The function (a ctypes function pointer), or None for a missing optional one."""
         try:
             fn = getattr(self.library, name)
         except AttributeError:
@@ -89,8 +90,7 @@ class Binding:
             return None
         fn.restype = restype
         fn.argtypes = list(argtypes)
-        bound: Callable[..., Any] = fn
-        return bound
+        return fn
 
 
 ErrorTable = Mapping[int, tuple[type[DeviceError], str]]

@@ -86,10 +86,14 @@ class SgfpLib(Binding):
         self.open = self.bind("SGFPM_OpenDevice", DWORD, HSGFPM, DWORD)
         self.close = self.bind("SGFPM_CloseDevice", DWORD, HSGFPM)
         self.info = self.bind("SGFPM_GetDeviceInfo", DWORD, HSGFPM, p(SGDeviceInfoParam))
-        self.image_ex = self.bind("SGFPM_GetImageEx", DWORD, HSGFPM, ctypes.c_void_p, DWORD, ctypes.c_void_p, DWORD)
+        self.image_ex = self.bind(
+            "SGFPM_GetImageEx", DWORD, HSGFPM, ctypes.c_void_p, DWORD, ctypes.c_void_p, DWORD
+        )
         self.led = self.bind("SGFPM_SetLedOn", DWORD, HSGFPM, BOOL, required=False)
         self.brightness = self.bind("SGFPM_SetBrightness", DWORD, HSGFPM, DWORD, required=False)
-        self.quality = self.bind("SGFPM_GetImageQuality", DWORD, HSGFPM, DWORD, DWORD, ctypes.c_void_p, p(DWORD), required=False)
+        self.quality = self.bind(
+            "SGFPM_GetImageQuality", DWORD, HSGFPM, DWORD, DWORD, ctypes.c_void_p, p(DWORD), required=False
+        )
 
 
 def api(options: Mapping[str, Any]) -> SgfpLib:
@@ -141,7 +145,12 @@ _IN_USE: dict[str, Found] = {}  # the reader this process holds open, as the pro
 
 def _facts(info: SGDeviceInfoParam) -> dict[str, Any]:
     serial = bytes(info.DeviceSN).split(b"\0", 1)[0].decode("ascii", "replace").strip()
-    return {"serial": serial, "firmware": f"{info.FWVersion:X}", "ppi": int(info.ImageDPI) or 500, "size": (int(info.ImageWidth), int(info.ImageHeight))}
+    return {
+        "serial": serial,
+        "firmware": f"{info.FWVersion:X}",
+        "ppi": int(info.ImageDPI) or 500,
+        "size": (int(info.ImageWidth), int(info.ImageHeight)),
+    }
 
 
 class SecuGenReader(FingerprintReader):
@@ -165,7 +174,16 @@ class SecuGenReader(FingerprintReader):
             facts = _facts(session.info())
         finally:
             session.close()
-        return [Found(f"secugen:{facts['serial'] or 0}", score=80, serial=facts["serial"], firmware=facts["firmware"], model="Hamster", details={"ppi": facts["ppi"]})]
+        return [
+            Found(
+                f"secugen:{facts['serial'] or 0}",
+                score=80,
+                serial=facts["serial"],
+                firmware=facts["firmware"],
+                model="Hamster",
+                details={"ppi": facts["ppi"]},
+            )
+        ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -183,10 +201,20 @@ class SecuGenReader(FingerprintReader):
             raise
         self._session, self._size = session, facts["size"]
         _IN_USE[self.device_id] = Found(
-            self.device_id, score=self.info.score, serial=facts["serial"], firmware=facts["firmware"],
-            model=self.info.model, details=dict(self.info.details),
+            self.device_id,
+            score=self.info.score,
+            serial=facts["serial"],
+            firmware=facts["firmware"],
+            model=self.info.model,
+            details=dict(self.info.details),
         )
-        self._info = replace(self._info, serial=facts["serial"], firmware=facts["firmware"], ppi=facts["ppi"], image_size=facts["size"])
+        self._info = replace(
+            self._info,
+            serial=facts["serial"],
+            firmware=facts["firmware"],
+            ppi=facts["ppi"],
+            image_size=facts["size"],
+        )
 
     def _close_hw(self) -> None:
         session, self._session = self._session, None
@@ -200,8 +228,11 @@ class SecuGenReader(FingerprintReader):
         width, height = self._size
         data = (ctypes.c_ubyte * (width * height))()
         quality = int(self.options.get("quality", DEFAULT_QUALITY))
-        session.check(session.sdk.image_ex(session.handle, data, max(1, int(timeout * 1000)), None, quality), seconds=timeout)
-        return np.frombuffer(data, np.uint8).reshape(height, width).copy()
+        session.check(
+            session.sdk.image_ex(session.handle, data, max(1, int(timeout * 1000)), None, quality),
+            seconds=timeout,
+        )
+        return np.frombuffer(bytes(data), np.uint8).reshape(height, width).copy()
 
     def _set_leds(self, green: bool, red: bool) -> None:
         session = self._session

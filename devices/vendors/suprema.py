@@ -69,13 +69,17 @@ class UFScanner(Binding):
         self.scanner_id = self.bind("UFS_GetScannerID", c_int, HUFScanner, ctypes.c_char_p)
         self.set_parameter = self.bind("UFS_SetParameter", c_int, HUFScanner, c_int, ctypes.c_void_p)
         self.capture = self.bind("UFS_CaptureSingleImage", c_int, HUFScanner)
-        self.buffer_info = self.bind("UFS_GetCaptureImageBufferInfo", c_int, HUFScanner, p(c_int), p(c_int), p(c_int))
+        self.buffer_info = self.bind(
+            "UFS_GetCaptureImageBufferInfo", c_int, HUFScanner, p(c_int), p(c_int), p(c_int)
+        )
         self.buffer = self.bind("UFS_GetCaptureImageBuffer", c_int, HUFScanner, ctypes.c_void_p)
         self.sensor_on = self.bind("UFS_IsSensorOn", c_int, HUFScanner, p(c_int), required=False)
         self.finger_on = self.bind("UFS_IsFingerOn", c_int, HUFScanner, p(c_int), required=False)
         self.scanner_type = self.bind("UFS_GetScannerType", c_int, HUFScanner, p(c_int), required=False)
         self.error_string = self.bind("UFS_GetErrorString", c_int, c_int, ctypes.c_char_p, required=False)
-        self.set_callback = self.bind("UFS_SetScannerCallback", c_int, ScannerProc, ctypes.c_void_p, required=False)
+        self.set_callback = self.bind(
+            "UFS_SetScannerCallback", c_int, ScannerProc, ctypes.c_void_p, required=False
+        )
         self.remove_callback = self.bind("UFS_RemoveScannerCallback", c_int, required=False)
         self.lock = threading.Lock()
         self.initialised = False
@@ -117,7 +121,13 @@ class UFScanner(Binding):
 
 
 def api(options: Mapping[str, Any]) -> UFScanner:
-    library = load_library("suprema", options, "KIOSK_SUPREMA_LIB", ("UFScanner.dll", "libUFScanner.so"), hint="Suprema's UniFinger SDK")
+    library = load_library(
+        "suprema",
+        options,
+        "KIOSK_SUPREMA_LIB",
+        ("UFScanner.dll", "libUFScanner.so"),
+        hint="Suprema's UniFinger SDK",
+    )
     cached: UFScanner | None = getattr(library, "_kiosk_api", None)
     if cached is None:
         cached = UFScanner(library)
@@ -190,12 +200,17 @@ class SupremaReader(FingerprintReader):
                 raise Disconnected(self.device_id, reason="the scanner went away during the capture")
             raise sdk_error(ERRORS, status, self.device_id, "UFScanner", seconds=timeout)
         width, height, resolution = ctypes.c_int(), ctypes.c_int(), ctypes.c_int()
-        sdk.check(sdk.buffer_info(self._handle, ctypes.byref(width), ctypes.byref(height), ctypes.byref(resolution)), self.device_id)
+        sdk.check(
+            sdk.buffer_info(
+                self._handle, ctypes.byref(width), ctypes.byref(height), ctypes.byref(resolution)
+            ),
+            self.device_id,
+        )
         if width.value <= 0 or height.value <= 0:
             raise ScanRetry(self.device_id, reason="UFScanner returned an empty image")
         data = (ctypes.c_ubyte * (width.value * height.value))()
         sdk.check(sdk.buffer(self._handle, data), self.device_id)
-        return np.frombuffer(data, np.uint8).reshape(height.value, width.value).copy()
+        return np.frombuffer(bytes(data), np.uint8).reshape(height.value, width.value).copy()
 
     def _finger_present(self) -> bool | None:
         if self._sdk is None or self._sdk.finger_on is None:

@@ -50,7 +50,9 @@ def libfprint_bindings() -> None:
     """PyGObject in the environment (the `libfprint` extra) and libfprint's typelib on the system."""
     probe = "import gi; gi.require_version('FPrint', '2.0'); from gi.repository import FPrint"
     ok = subprocess.run([sys.executable, "-c", probe], capture_output=True, check=False).returncode == 0
-    require(ok, "PyGObject (uv sync --extra libfprint) and libfprint's typelib", "libfprint-2-2 gir1.2-fprint-2.0")
+    require(
+        ok, "PyGObject (uv sync --extra libfprint) and libfprint's typelib", "libfprint-2-2 gir1.2-fprint-2.0"
+    )
 
 
 def driver_env(**extra: str) -> dict[str, str]:

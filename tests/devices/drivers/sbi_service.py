@@ -27,7 +27,9 @@ def b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
-def certificate(subject: str, key: rsa.RSAPrivateKey, issuer: tuple[str, rsa.RSAPrivateKey] | None) -> x509.Certificate:
+def certificate(
+    subject: str, key: rsa.RSAPrivateKey, issuer: tuple[str, rsa.RSAPrivateKey] | None
+) -> x509.Certificate:
     now = datetime.now(UTC)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)])
     issuer_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, issuer[0])]) if issuer else name
@@ -57,13 +59,26 @@ class DeviceProvider:
         return self.ca.public_bytes(serialization.Encoding.PEM)
 
     def jws(self, payload: dict[str, Any]) -> str:
-        header = {"alg": "RS256", "typ": "JWT", "x5c": [base64.b64encode(self.device_cert.public_bytes(serialization.Encoding.DER)).decode()]}
+        header = {
+            "alg": "RS256",
+            "typ": "JWT",
+            "x5c": [base64.b64encode(self.device_cert.public_bytes(serialization.Encoding.DER)).decode()],
+        }
         signing_input = f"{b64url(json.dumps(header).encode())}.{b64url(json.dumps(payload).encode())}"
         signature = self.device_key.sign(signing_input.encode(), padding.PKCS1v15(), hashes.SHA256())
         return f"{signing_input}.{b64url(signature)}"
 
 
-DIGITAL_ID = {"serialNo": "SBI-FP-0042", "make": "Acme", "model": "SLAP-1", "type": "Finger", "deviceSubType": "Single", "deviceProvider": "Acme", "deviceProviderId": "acme", "dateTime": ""}
+DIGITAL_ID = {
+    "serialNo": "SBI-FP-0042",
+    "make": "Acme",
+    "model": "SLAP-1",
+    "type": "Finger",
+    "deviceSubType": "Single",
+    "deviceProvider": "Acme",
+    "deviceProviderId": "acme",
+    "dateTime": "",
+}
 
 
 class SbiService:
@@ -98,7 +113,14 @@ class SbiService:
 
             def do_MOSIPDINFO(self) -> None:
                 self.body()
-                self.reply([{"deviceInfo": service.provider.jws(service.device_info()), "error": {"errorCode": "0", "errorInfo": "Success"}}])
+                self.reply(
+                    [
+                        {
+                            "deviceInfo": service.provider.jws(service.device_info()),
+                            "error": {"errorCode": "0", "errorInfo": "Success"},
+                        }
+                    ]
+                )
 
             def do_RCAPTURE(self) -> None:
                 request = self.body()
@@ -110,7 +132,10 @@ class SbiService:
                 self.send_header("Content-Type", "multipart/x-mixed-replace; boundary=--frame")
                 self.end_headers()
                 for _ in range(3):
-                    self.wfile.write(b"--frame\r\nContent-Type: image/jpeg\r\nContent-Length: %d\r\n\r\n" % len(service.jpeg))
+                    self.wfile.write(
+                        b"--frame\r\nContent-Type: image/jpeg\r\nContent-Length: %d\r\n\r\n"
+                        % len(service.jpeg)
+                    )
                     self.wfile.write(service.jpeg + b"\r\n")
 
         self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
@@ -128,27 +153,56 @@ class SbiService:
 
     def discovery(self) -> dict[str, Any]:
         return {
-            "deviceId": "1", "deviceStatus": self.status(), "certification": "L0", "serviceVersion": "1.0",
-            "deviceSubId": ["1"], "callbackId": f"http://127.0.0.1:{self.port}/", "digitalId": b64url(json.dumps(DIGITAL_ID).encode()),
-            "deviceCode": "acme-1", "specVersion": ["0.9.5"], "purpose": "Registration", "error": {"errorCode": "0", "errorInfo": "Success"},
+            "deviceId": "1",
+            "deviceStatus": self.status(),
+            "certification": "L0",
+            "serviceVersion": "1.0",
+            "deviceSubId": ["1"],
+            "callbackId": f"http://127.0.0.1:{self.port}/",
+            "digitalId": b64url(json.dumps(DIGITAL_ID).encode()),
+            "deviceCode": "acme-1",
+            "specVersion": ["0.9.5"],
+            "purpose": "Registration",
+            "error": {"errorCode": "0", "errorInfo": "Success"},
         }
 
     def device_info(self) -> dict[str, Any]:
-        return {**self.discovery(), "firmware": "FW 2.4", "env": "Staging", "digitalId": b64url(json.dumps(DIGITAL_ID).encode())}
+        return {
+            **self.discovery(),
+            "firmware": "FW 2.4",
+            "env": "Staging",
+            "digitalId": b64url(json.dumps(DIGITAL_ID).encode()),
+        }
 
     def capture(self, request: dict[str, Any]) -> dict[str, Any]:
         if self.mode in ("busy", "not_registered"):
             code, info = ("111", "Device Busy") if self.mode == "busy" else ("100", "Device not registered")
-            return {"biometrics": [{"specVersion": "0.9.5", "data": "", "hash": "", "error": {"errorCode": code, "errorInfo": info}}]}
+            return {
+                "biometrics": [
+                    {
+                        "specVersion": "0.9.5",
+                        "data": "",
+                        "hash": "",
+                        "error": {"errorCode": code, "errorInfo": info},
+                    }
+                ]
+            }
         if self.mode == "slow":
             self.release.wait(30)
         bio = request["bio"][0]
         stamp = datetime.now(UTC) - (timedelta(hours=2) if self.mode == "stale" else timedelta(0))
         data = {
-            "digitalId": b64url(json.dumps(DIGITAL_ID).encode()), "deviceCode": "acme-1", "deviceServiceVersion": "1.0",
-            "bioType": "Finger", "bioSubType": bio["bioSubType"][0], "purpose": request["purpose"], "env": request["env"],
-            "bioValue": b64url(self.record), "transactionId": "other" if self.mode == "wrong_transaction" else request["transactionId"],
-            "timestamp": stamp.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z", "requestedScore": str(bio["requestedScore"]),
+            "digitalId": b64url(json.dumps(DIGITAL_ID).encode()),
+            "deviceCode": "acme-1",
+            "deviceServiceVersion": "1.0",
+            "bioType": "Finger",
+            "bioSubType": bio["bioSubType"][0],
+            "purpose": request["purpose"],
+            "env": request["env"],
+            "bioValue": b64url(self.record),
+            "transactionId": "other" if self.mode == "wrong_transaction" else request["transactionId"],
+            "timestamp": stamp.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z",
+            "requestedScore": str(bio["requestedScore"]),
             "qualityScore": "25" if self.mode == "low_quality" else "80",
         }
         token = self.provider.jws(data)
@@ -159,7 +213,16 @@ class SbiService:
         current = hashlib.sha256(previous + hashlib.sha256(self.record).digest()).hexdigest().upper()
         if self.mode == "broken_chain":
             current = hashlib.sha256(hashlib.sha256(self.record).digest()).hexdigest().upper()
-        return {"biometrics": [{"specVersion": "0.9.5", "data": token, "hash": current, "error": {"errorCode": "0", "errorInfo": "Success"}}]}
+        return {
+            "biometrics": [
+                {
+                    "specVersion": "0.9.5",
+                    "data": token,
+                    "hash": current,
+                    "error": {"errorCode": "0", "errorInfo": "Success"},
+                }
+            ]
+        }
 
 
 def free_port() -> int:

@@ -18,15 +18,24 @@ DEVICE = "futronic:0"
 
 
 @pytest.fixture
-def fs80(monkeypatch: pytest.MonkeyPatch, fake_libraries: dict[str, Path], real_print: np.ndarray) -> Iterator[Bench]:
-    yield from bench(monkeypatch, "futronic", "KIOSK_FUTRONIC_LIB", fake_libraries["futronic"], crop(real_print, 320, 480))
+def fs80(
+    monkeypatch: pytest.MonkeyPatch, fake_libraries: dict[str, Path], real_print: np.ndarray
+) -> Iterator[Bench]:
+    yield from bench(
+        monkeypatch, "futronic", "KIOSK_FUTRONIC_LIB", fake_libraries["futronic"], crop(real_print, 320, 480)
+    )
 
 
 def test_listed_with_serial_firmware_model_and_capabilities(fs80: Bench) -> None:
     info = fs80.registry.scan().by_id(DEVICE)
     assert info is not None
     assert (info.serial, info.firmware, info.model) == ("4653383000123456", "1.2.3.4", "FS80")
-    assert info.capabilities >= {Capability.LIVE_PREVIEW, Capability.FINGER_DETECT, Capability.FAKE_FINGER, Capability.LEDS}
+    assert info.capabilities >= {
+        Capability.LIVE_PREVIEW,
+        Capability.FINGER_DETECT,
+        Capability.FAKE_FINGER,
+        Capability.LEDS,
+    }
     assert fs80.fake.fake_is_open() == 0  # the probe closed what it opened
 
 

@@ -52,7 +52,9 @@ def run(command: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture
-def recording(request: pytest.FixtureRequest, shared_data: Path, umockdev_run: str, libfprint_bindings: None) -> Path:
+def recording(
+    request: pytest.FixtureRequest, shared_data: Path, umockdev_run: str, libfprint_bindings: None
+) -> Path:
     folder: Path = shared_data / "libfprint-recordings" / request.param
     return folder
 
@@ -63,7 +65,10 @@ def test_kiosk_devices_capture_gives_the_recorded_image_pixel_for_pixel(
 ) -> None:
     out = tmp_path / "capture.png"
     ident = device_id(recording.name, recording)
-    done = run([*replay(umockdev_run, recording), *KIOSK, "devices", "capture", ident, "--out", str(out), "--json"], tmp_path)
+    done = run(
+        [*replay(umockdev_run, recording), *KIOSK, "devices", "capture", ident, "--out", str(out), "--json"],
+        tmp_path,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     answer = json.loads(done.stdout)
     expected = np.asarray(Image.open(recording / "capture.png").convert("RGB"))
@@ -77,7 +82,9 @@ def test_kiosk_devices_capture_gives_the_recorded_image_pixel_for_pixel(
 
 
 @pytest.mark.parametrize("recording", RECORDINGS, indirect=True)
-def test_kiosk_devices_list_shows_the_replayed_scanner(recording: Path, umockdev_run: str, tmp_path: Path) -> None:
+def test_kiosk_devices_list_shows_the_replayed_scanner(
+    recording: Path, umockdev_run: str, tmp_path: Path
+) -> None:
     done = run([*replay(umockdev_run, recording), *KIOSK, "devices", "list", "--json"], tmp_path)
     assert done.returncode == 0, done.stderr[-2000:]
     rows = [d for d in json.loads(done.stdout)["devices"] if d["driver"] == "libfprint"]

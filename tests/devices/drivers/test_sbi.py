@@ -49,7 +49,9 @@ def open_reader(service: SbiService, tmp_path: Path) -> FingerprintReader:
     return registry_for(service, tmp_path).open_reader(device_id(service))
 
 
-def test_discovery_lists_the_device_and_device_info_gives_serial_and_firmware(service: SbiService, tmp_path: Path) -> None:
+def test_discovery_lists_the_device_and_device_info_gives_serial_and_firmware(
+    service: SbiService, tmp_path: Path
+) -> None:
     registry = registry_for(service, tmp_path)
     info = registry.scan().by_id(device_id(service))
     assert info is not None and info.serial == "SBI-FP-0042" and info.model == "Acme SLAP-1"
@@ -59,13 +61,19 @@ def test_discovery_lists_the_device_and_device_info_gives_serial_and_firmware(se
     assert verbs[0] == "MOSIPDISC" and verbs[-1] == "MOSIPDINFO"
 
 
-def test_rcapture_decodes_the_iso_image_and_checks_everything(service: SbiService, record: bytes, tmp_path: Path) -> None:
+def test_rcapture_decodes_the_iso_image_and_checks_everything(
+    service: SbiService, record: bytes, tmp_path: Path
+) -> None:
     frame = open_reader(service, tmp_path).capture(5.0)
     expected = iso19794_4.parse(record).views[0].pixels()
     assert np.array_equal(frame.image, expected) and frame.size == (545, 622)
     assert frame.meta["quality_score"] == 80 and frame.meta["below_requested"] is False
     sent = service.requests[-1]["body"]
-    assert sent["bio"][0]["requestedScore"] == 40 and sent["timeout"] == 5000 and sent["purpose"] == "Registration"
+    assert (
+        sent["bio"][0]["requestedScore"] == 40
+        and sent["timeout"] == 5000
+        and sent["purpose"] == "Registration"
+    )
 
 
 def test_low_quality_is_kept_and_flagged(service: SbiService, tmp_path: Path) -> None:
@@ -74,8 +82,12 @@ def test_low_quality_is_kept_and_flagged(service: SbiService, tmp_path: Path) ->
     assert frame.meta["quality_score"] == 25 and frame.meta["below_requested"] is True
 
 
-@pytest.mark.parametrize(("mode", "kind", "code"), [("busy", Busy, 111), ("not_registered", NotPermitted, 100)])
-def test_sbi_error_codes_are_mapped(service: SbiService, tmp_path: Path, mode: str, kind: type, code: int) -> None:
+@pytest.mark.parametrize(
+    ("mode", "kind", "code"), [("busy", Busy, 111), ("not_registered", NotPermitted, 100)]
+)
+def test_sbi_error_codes_are_mapped(
+    service: SbiService, tmp_path: Path, mode: str, kind: type, code: int
+) -> None:
     reader = open_reader(service, tmp_path)
     service.mode = mode
     with pytest.raises(kind) as caught:
@@ -106,7 +118,9 @@ def test_a_silent_device_times_out(service: SbiService, tmp_path: Path) -> None:
         ("wrong_transaction", "transaction id"),
     ],
 )
-def test_untrustworthy_answers_are_refused(service: SbiService, tmp_path: Path, mode: str, words: str) -> None:
+def test_untrustworthy_answers_are_refused(
+    service: SbiService, tmp_path: Path, mode: str, words: str
+) -> None:
     reader = open_reader(service, tmp_path)
     service.mode = mode
     with pytest.raises(UntrustedResponse) as caught:
@@ -119,7 +133,9 @@ def test_a_device_from_an_unknown_provider_is_refused(service: SbiService, tmp_p
         registry_for(service, tmp_path, DeviceProvider("Another CA")).open_reader(device_id(service))
 
 
-def test_stream_gives_live_preview_frames(service: SbiService, real_print: np.ndarray, tmp_path: Path) -> None:
+def test_stream_gives_live_preview_frames(
+    service: SbiService, real_print: np.ndarray, tmp_path: Path
+) -> None:
     reader = open_reader(service, tmp_path)
     with reader.stream() as stream:
         frame = stream.read(5.0)
@@ -131,7 +147,14 @@ def test_iso_2005_records_decode_too(real_print: np.ndarray) -> None:
     import struct
 
     height, width = real_print.shape
-    block = struct.pack(">IBBBBBHHB", 14 + width * height, 2, 1, 0, 80, 0, width, height, 0) + real_print.tobytes()
-    header = b"FIR\x00010\x00" + (32 + len(block)).to_bytes(6, "big") + struct.pack(">HHBBHHHHBBH", 0, 31, 1, 1, 500, 500, 500, 500, 8, 0, 0)
+    block = (
+        struct.pack(">IBBBBBHHB", 14 + width * height, 2, 1, 0, 80, 0, width, height, 0)
+        + real_print.tobytes()
+    )
+    header = (
+        b"FIR\x00010\x00"
+        + (32 + len(block)).to_bytes(6, "big")
+        + struct.pack(">HHBBHHHHBBH", 0, 31, 1, 1, 500, 500, 500, 500, 8, 0, 0)
+    )
     decoded = iso_image.decode(header + block)
     assert np.array_equal(decoded.pixels, real_print) and decoded.ppi == 500 and decoded.position == 2

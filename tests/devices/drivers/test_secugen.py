@@ -17,8 +17,12 @@ DEVICE = "secugen:H58-0012345"
 
 
 @pytest.fixture
-def hamster(monkeypatch: pytest.MonkeyPatch, fake_libraries: dict[str, Path], real_print: np.ndarray) -> Iterator[Bench]:
-    yield from bench(monkeypatch, "secugen", "KIOSK_SECUGEN_LIB", fake_libraries["secugen"], crop(real_print, 300, 400))
+def hamster(
+    monkeypatch: pytest.MonkeyPatch, fake_libraries: dict[str, Path], real_print: np.ndarray
+) -> Iterator[Bench]:
+    yield from bench(
+        monkeypatch, "secugen", "KIOSK_SECUGEN_LIB", fake_libraries["secugen"], crop(real_print, 300, 400)
+    )
 
 
 def test_listed_with_serial_and_firmware_read_from_the_device(hamster: Bench) -> None:
@@ -39,7 +43,9 @@ def test_capture_returns_the_served_print_with_timeout_and_quality_passed_down(h
 @pytest.mark.parametrize(
     ("script", "kind", "code"), [("T", DeviceTimeout, 54), ("W", ScanRetry, 57), ("P", HardwareFault, 3)]
 )
-def test_errors_are_mapped_and_the_reader_stays_usable(hamster: Bench, script: str, kind: type, code: int) -> None:
+def test_errors_are_mapped_and_the_reader_stays_usable(
+    hamster: Bench, script: str, kind: type, code: int
+) -> None:
     hamster.script(script + "F")
     reader = hamster.open(DEVICE)
     with pytest.raises(kind) as caught:

@@ -18,8 +18,12 @@ DEVICE = "suprema:SUP-0001"
 
 
 @pytest.fixture
-def biomini(monkeypatch: pytest.MonkeyPatch, fake_libraries: dict[str, Path], real_print: np.ndarray) -> Iterator[Bench]:
-    yield from bench(monkeypatch, "suprema", "KIOSK_SUPREMA_LIB", fake_libraries["suprema"], crop(real_print, 320, 480))
+def biomini(
+    monkeypatch: pytest.MonkeyPatch, fake_libraries: dict[str, Path], real_print: np.ndarray
+) -> Iterator[Bench]:
+    yield from bench(
+        monkeypatch, "suprema", "KIOSK_SUPREMA_LIB", fake_libraries["suprema"], crop(real_print, 320, 480)
+    )
 
 
 def test_listed_by_scanner_id_without_opening(biomini: Bench) -> None:
@@ -48,7 +52,9 @@ def test_fake_finger_refused_only_where_detection_is_on(
     monkeypatch: pytest.MonkeyPatch, fake_libraries: dict[str, Path], real_print: np.ndarray
 ) -> None:
     for detect in (False, True):
-        for b in bench(monkeypatch, "suprema", "KIOSK_SUPREMA_LIB", fake_libraries["suprema"], crop(real_print, 320, 480)):
+        for b in bench(
+            monkeypatch, "suprema", "KIOSK_SUPREMA_LIB", fake_libraries["suprema"], crop(real_print, 320, 480)
+        ):
             b.registry.options["suprema"] = {"detect_fake": detect}
             b.script("K")
             reader = b.open(DEVICE)
@@ -84,4 +90,21 @@ def test_unplugged_mid_capture_is_a_disconnect_and_the_sdk_callback_wakes_watche
 
 
 def test_every_documented_status_has_a_meaning() -> None:
-    assert {-1, -101, -102, -103, -111, -112, -201, -202, -203, -204, -211, -212, -221, -231, -301, -302} <= set(suprema.ERRORS)
+    assert {
+        -1,
+        -101,
+        -102,
+        -103,
+        -111,
+        -112,
+        -201,
+        -202,
+        -203,
+        -204,
+        -211,
+        -212,
+        -221,
+        -231,
+        -301,
+        -302,
+    } <= set(suprema.ERRORS)
