@@ -72,6 +72,40 @@ class FingerLifted(DeviceTimeout):
     template = "device {device}: the finger was lifted before the image was stable"
 
 
+class ScanRetry(DeviceTimeout):
+    """The scan was not usable (too short a swipe, finger off centre): the person simply tries again."""
+
+    code = "devices.error.retry_scan"
+    template = "device {device}: the scan was not usable ({reason}); try again"
+
+
+class SwipeTooShort(ScanRetry):
+    code = "devices.error.retry_too_short"
+
+
+class CentreFinger(ScanRetry):
+    code = "devices.error.retry_centre_finger"
+
+
+class RemoveFinger(ScanRetry):
+    code = "devices.error.retry_remove_finger"
+
+
+RETRY_KINDS: dict[str, type[ScanRetry]] = {
+    "general": ScanRetry,
+    "too_short": SwipeTooShort,
+    "centre_finger": CentreFinger,
+    "remove_finger": RemoveFinger,
+}
+
+
+class FakeFingerDetected(DeviceError):
+    """The reader's own liveness check refused the finger (only where the station turned it on)."""
+
+    code = "devices.error.fake_finger"
+    template = "device {device} detected a fake finger: {reason}"
+
+
 class HardwareFault(DeviceError):
     code = "devices.error.hardware_fault"
     template = "device {device} reported a hardware fault: {reason}"
@@ -113,6 +147,18 @@ class DriverError(DeviceError):
         super().__init__(device, reason, stage=stage, **params)
 
 
+class LibraryMissing(DriverError):
+    """A driver's system library (a vendor SDK, libfprint) is not installed: say what to install."""
+
+    code = "devices.error.library_missing"
+    template = "driver {device}: {library} is not installed ({hint})"
+
+    def __init__(
+        self, device: str = "", reason: str = "", library: str = "", hint: str = "", **params: Any
+    ) -> None:
+        super().__init__(device, reason, stage="probe", library=library, hint=hint, **params)
+
+
 ERROR_TYPES: tuple[type[DeviceError], ...] = (
     DeviceError,
     NotFound,
@@ -120,11 +166,17 @@ ERROR_TYPES: tuple[type[DeviceError], ...] = (
     Disconnected,
     DeviceTimeout,
     FingerLifted,
+    ScanRetry,
+    SwipeTooShort,
+    CentreFinger,
+    RemoveFinger,
+    FakeFingerDetected,
     HardwareFault,
     ModeRefused,
     NotPermitted,
     StreamStopped,
     DriverError,
+    LibraryMissing,
 )
 
 

@@ -124,7 +124,7 @@ class FingerprintReader(Device):
         present = self._finger_present()
         if present is None:
             present = finger_in_image(image)
-        return Frame(image, stamp, seq, ppi=self.ppi, finger_present=present, device_id=self.device_id)
+        return Frame(image, stamp, seq, ppi=self.info.ppi, finger_present=present, device_id=self.device_id)
 
     def _single_shot(self, timeout: float, start: float) -> Frame:
         with self._io:
@@ -132,7 +132,7 @@ class FingerprintReader(Device):
             self._seq += 1
             seq = self._seq
         frame = Frame(
-            image, time.monotonic(), seq, ppi=self.ppi, finger_present=True, device_id=self.device_id
+            image, time.monotonic(), seq, ppi=self.info.ppi, finger_present=True, device_id=self.device_id
         )
         return self._finish(frame, start)
 

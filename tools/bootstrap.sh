@@ -44,5 +44,31 @@ if command -v dpkg-query >/dev/null 2>&1; then
   fi
 fi
 
-"$UV" sync --frozen --quiet
+# The real fingerprint drivers' tests: libfprint and umockdev (USB replays), gcc (the vendor SDK fakes),
+# and what the `libfprint` extra (PyGObject) needs to build. Installed when root (CI always is); a
+# non-root user gets their names and a working environment without them (those tests skip locally).
+DRIVER_PACKAGES="libfprint-2-2 gir1.2-fprint-2.0 gir1.2-gusb-1.0 umockdev gir1.2-umockdev-1.0 gcc libc6-dev pkg-config libgirepository1.0-dev libcairo2-dev"
+EXTRAS=""
+if command -v dpkg-query >/dev/null 2>&1; then
+  missing=""
+  for pkg in $DRIVER_PACKAGES; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing="$missing $pkg"
+  done
+  if [ -n "$missing" ] && [ "$(id -u)" = "0" ]; then
+    echo "bootstrap: installing Debian packages for the fingerprint drivers:$missing" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    { apt-get update -qq && apt-get install -y -qq --no-install-recommends $missing >/dev/null; } ||
+      echo "bootstrap: could not install$missing; the real-driver tests will say what is missing" >&2
+  elif [ -n "$missing" ]; then
+    echo "bootstrap: the real fingerprint drivers' tests need (as root):" >&2
+    echo "  sudo apt-get install -y$missing" >&2
+  fi
+fi
+# PyGObject builds from source: only where its build dependencies are there.
+if command -v pkg-config >/dev/null 2>&1 && pkg-config --exists gobject-introspection-1.0 cairo \
+  && command -v gcc >/dev/null 2>&1; then
+  EXTRAS="--extra libfprint"
+fi
+
+"$UV" sync --frozen --quiet $EXTRAS
 echo "$UV"

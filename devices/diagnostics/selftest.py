@@ -102,7 +102,7 @@ def _reader_checks(
             for name in ("blank_uniformity", "defective_pixels"):
                 checks.append(Check(name, None, "", "", None, "devices.advice.clear_sensor"))
     checks.append(
-        within("resolution", float(reader.ppi or 0), *PPI_RANGE, "ppi", "devices.advice.resolution")
+        within("resolution", float(reader.info.ppi or 0), *PPI_RANGE, "ppi", "devices.advice.resolution")
     )
     checks.extend(_finger_checks(reader, simulation, finger_timeout))
 

@@ -46,7 +46,9 @@ def test_list_json_has_the_inventory_fields(capsys: pytest.CaptureFixture[str]) 
         and reader["status"] == "ready"
         and reader["serial"].startswith("SIM-")
     )
-    assert "sim-camera:0" in ids and data["failures"] == []
+    assert "sim-camera:0" in ids
+    # Real drivers whose vendor library is not installed are listed as such; nothing else may fail.
+    assert all(f["code"] == "devices.error.library_missing" for f in data["failures"]), data["failures"]
 
 
 def test_list_in_production_names_the_refused_simulators(
