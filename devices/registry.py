@@ -15,8 +15,10 @@ from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from importlib import metadata
+from pathlib import Path
 from typing import Any
 
+from devices import usb
 from devices.camera import Camera
 from devices.device import Device
 from devices.errors import DeviceError, DriverError, NotFound, NotPermitted
@@ -39,11 +41,13 @@ class Registry:
         options: Mapping[str, Mapping[str, Any]] | None = None,
         entry_points: Iterable[metadata.EntryPoint] | None = None,
         events: EventBus | None = None,
+        usb_root: Path | None = None,
     ) -> None:
         self.policy = policy or DevicePolicy()
         self.priority = dict(priority or {})
         self.options = {k: dict(v) for k, v in (options or {}).items()}
         self.events = events or EventBus()
+        self.usb_root = usb_root  # where sysfs lists USB devices (tests point it at a fake tree)
         self._entries = list(metadata.entry_points(group=GROUP) if entry_points is None else entry_points)
         self._classes: dict[str, type[Device]] = {}
         self._lock = threading.RLock()
@@ -97,10 +101,17 @@ class Registry:
             except Exception as exc:
                 log.warning("device driver %s failed to import: %s", entry.name, exc)
                 failures.append(DriverFailure.from_exception(entry.name, "import", exc, _distribution(entry)))
-        found, probe_failures = self._probe_all(loaded)
+        found, probe_failures = self._probe_all(self._plugged(loaded))
         inventory = self._rank(found, failures + probe_failures)
         self.last = inventory
         return inventory
+
+    def _plugged(self, drivers: list[type[Device]]) -> list[type[Device]]:
+        """Drivers with a USB id table are probed only when one of their ids is plugged in (devices.usb)."""
+        plugged = usb.present(self.usb_root)
+        if plugged is None:
+            return drivers  # this machine cannot list USB devices: let every probe look
+        return [cls for cls in drivers if not cls.usb_ids or usb.claimed(cls.usb_ids, plugged)]
 
     def _probe_all(self, drivers: list[type[Device]]) -> tuple[list[DeviceInfo], list[DriverFailure]]:
         """Probes run side by side with a time limit: a hung vendor library delays a scan, never stops it."""
