@@ -9,6 +9,7 @@ containers) nothing is skipped: the probes decide, as before.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,10 +45,8 @@ def present(root: Path | None = None) -> list[UsbDevice] | None:
         except ValueError:
             continue
         serial = ""
-        try:
+        with contextlib.suppress(OSError):
             serial = (base / name / "serial").read_text(encoding="utf-8", errors="replace").strip()
-        except OSError:
-            pass
         found.append(UsbDevice(usb_id, name, serial))
     return found
 

@@ -8,7 +8,9 @@ from devices.policy import DevicePolicy
 from devices.registry import Registry
 from devices.sim.hardware import SimulatedHardware
 from devices.usb import present
-from tests.devices.test_registry import acme  # noqa: F401 (the vendor package fixture)
+from tests.devices import test_registry
+
+acme = test_registry.acme  # the vendor package fixture
 
 
 def sysfs(root: Path, *devices: tuple[str, str, str]) -> Path:
@@ -38,7 +40,7 @@ def test_the_usb_devices_plugged_in_are_read_from_sysfs(tmp_path: Path) -> None:
 
 def test_a_driver_whose_ids_are_absent_is_not_probed(
     acme: Path, bench: SimulatedHardware, tmp_path: Path
-) -> None:  # noqa: F811
+) -> None:
     absent = registry(bench, sysfs(tmp_path / "none", ("3-2", "1d6b", "0002"))).scan()
     assert absent.by_id("acme-fp:1-4") is None  # its table names 1234:5678, which is not plugged in
     assert absent.by_id("generic-fp:1-4") is not None  # a driver without a table still probes
