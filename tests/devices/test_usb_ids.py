@@ -48,6 +48,6 @@ def test_a_driver_whose_ids_are_absent_is_not_probed(
     assert plugged.by_id("acme-fp:1-4") is not None
 
 
-def test_without_sysfs_every_driver_probes(acme: Path, bench: SimulatedHardware, tmp_path: Path) -> None:  # noqa: F811
+def test_without_sysfs_every_driver_probes(acme: Path, bench: SimulatedHardware, tmp_path: Path) -> None:
     inventory = registry(bench, tmp_path / "no-sysfs").scan()
     assert inventory.by_id("acme-fp:1-4") is not None
