@@ -104,10 +104,20 @@ def list_devices(ctx: Context, args: argparse.Namespace) -> int:
                 f"  {f['driver']} ({f['stage']}): {ctx.text(Message(f['code'], f['params']))}"
                 for f in d["failures"]
             )
+        hint = simulators_hint(d["failures"])
+        if hint is not None:
+            text += "\n\n" + ctx.text(hint)
         return text
 
     ctx.emit(data, args.json, human)
     return 0
+
+
+def simulators_hint(failures: list[dict[str, Any]]) -> Message | None:
+    """Out of the box (production mode) the simulators are refused: say how to use them."""
+    if any(f["stage"] == "policy" and str(f["driver"]).startswith("sim-") for f in failures):
+        return Message("devices.cli.simulators_hint")
+    return None
 
 
 def capture_image(ctx: Context, args: argparse.Namespace) -> int:

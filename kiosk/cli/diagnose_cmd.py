@@ -14,7 +14,7 @@ from typing import Any
 
 from devices.diagnostics import run_diagnostics
 from kiosk.cli.context import Context, table
-from kiosk.cli.devices_cmd import registry_from_config
+from kiosk.cli.devices_cmd import registry_from_config, simulators_hint
 from kiosk.errors import KioskError
 from kiosk.messages import Message
 from kiosk.session_lock import enrolment_open
@@ -42,10 +42,12 @@ def register(subparsers: Any) -> None:
 def diagnose(ctx: Context, args: argparse.Namespace) -> int:
     if enrolment_open(ctx.data_dir):
         raise KioskError("devices.cli.session_open")
-    report = run_diagnostics(
-        registry_from_config(ctx.config), args.device, finger_timeout=args.finger_timeout
-    )
+    registry = registry_from_config(ctx.config)
+    report = run_diagnostics(registry, args.device, finger_timeout=args.finger_timeout)
     data = report.to_json()
+    failures = registry.last.to_json()["failures"] if registry.last is not None else []
+    hint = simulators_hint(failures)
+    data["hint"] = ctx.text(hint) if hint is not None else None
     if args.report:
         try:
             args.report.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -87,6 +89,8 @@ def _human(ctx: Context, data: dict[str, Any], report_path: Path | None) -> str:
         )
     if not parts:
         parts.append(ctx.text(Message("devices.cli.no_devices")))
+    if data.get("hint"):
+        parts.append(data["hint"])
     if report_path:
         parts.append(ctx.text(Message("devices.cli.report_written", {"path": str(report_path)})))
     return "\n\n".join(parts)
