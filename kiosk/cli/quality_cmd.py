@@ -147,10 +147,15 @@ def run_match(ctx: Context, args: argparse.Namespace) -> int:
         verdict = msg(
             "quality.finger.cli.same_finger" if d["same_finger"] else "quality.finger.cli.different_fingers"
         )
-        return (
-            f"{args.image_a} ~ {args.image_b}: Bozorth3 {d['score']} "
-            f"(>= {d['threshold']}: {ctx.text(verdict)}; minutiae {d['minutiae'][0]}/{d['minutiae'][1]})"
+        line = msg(
+            "quality.finger.cli.match_line",
+            score=d["score"],
+            verdict=verdict,
+            threshold=d["threshold"],
+            a=d["minutiae"][0],
+            b=d["minutiae"][1],
         )
+        return f"{args.image_a} ~ {args.image_b}: {ctx.text(line)}"
 
     ctx.emit(data, args.json, human)
     return 0 if same else 1

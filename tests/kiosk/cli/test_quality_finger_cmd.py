@@ -88,7 +88,9 @@ def test_match_same_and_different_fingers(shared_data: Path, capsys: pytest.Capt
     different = json.loads(out)
     assert code == 1 and different["same_finger"] is False and different["score"] < 40
     code, out, _ = run(capsys, "--lang", "en", "quality", "match", str(a), str(b))
-    assert code == 0 and "same finger" in out and "Bozorth3" in out
+    assert code == 0 and "same finger (same finger from 40 up)" in out and "Bozorth3" in out
+    code, out, _ = run(capsys, "--lang", "en", "quality", "match", str(a), str(other))
+    assert code == 1 and ": different fingers (same finger from 40 up)" in out  # never ">= 40: different"
 
 
 def test_the_face_checks_hang_off_the_same_command() -> None:
