@@ -8,6 +8,7 @@ from typing import Any
 from kiosk import bench
 from kiosk.cli.context import Context, table
 from kiosk.errors import KioskError
+from kiosk.messages import Message
 
 
 def register(subparsers: Any) -> None:
@@ -25,14 +26,28 @@ def run_bench(ctx: Context, args: argparse.Namespace) -> int:
     data = {"rows": [r.to_json() for r in rows], "failures": failures}
 
     def human(d: dict[str, Any]) -> str:
+        verdicts = {True: "ok", False: "MISSED", None: ""}
         body = table(
             [
-                [r["name"], f"{r['median']:.3f}", f"{r['p90']:.3f}", r["unit"], str(r["runs"]), r["target"]]
+                [
+                    r["name"],
+                    f"{r['median']:.3f}",
+                    f"{r['p90']:.3f}",
+                    r["unit"],
+                    str(r["runs"]),
+                    r["target"],
+                    verdicts[r["met"]],
+                ]
                 for r in d["rows"]
             ],
-            ["benchmark", "median", "p90", "unit", "runs", "target"],
+            ["benchmark", "median", "p90", "unit", "runs", "target", "met"],
         )
+        missed = [r["name"] for r in d["rows"] if r["met"] is False]
         tail = "".join(f"\nFAILED {f['provider']}: {f['error']}" for f in d["failures"])
+        if missed:
+            tail += "\n" + ctx.text(
+                Message("bench.missed", {"count": len(missed), "names": ", ".join(missed)})
+            )
         return body + tail
 
     ctx.emit(data, args.json, human)

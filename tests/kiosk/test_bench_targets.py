@@ -30,3 +30,20 @@ def test_a_row_knows_whether_it_met_its_target(
     row = Row("x", "ms", median, tail, 5, target)
     assert row.met is met
     assert row.to_json()["met"] is met
+
+
+def test_the_command_marks_a_missed_target(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kiosk import bench
+    from kiosk.cli.main import main
+
+    rows = [
+        Row("fast.enough", "ms", 10.0, 12.0, 5, "<= 20 ms"),
+        Row("synth.faint", "score", 46.5, 46.5, 40, "<= 35 in 90 %"),
+    ]
+    monkeypatch.setattr(bench, "run", lambda only, quick: (rows, []))
+    main(["--lang", "en", "bench"])
+    out = capsys.readouterr().out
+    assert "MISSED" in out.splitlines()[3] and out.splitlines()[2].rstrip().endswith("ok")
+    assert "1 target(s) MISSED: synth.faint" in out
