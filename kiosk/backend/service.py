@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 import secrets
 import uuid
 from pathlib import Path
@@ -24,6 +25,8 @@ from kiosk.policy import default_policy
 MAX_CLOCK_SKEW = dt.timedelta(minutes=5)
 TOKEN_TTL = dt.timedelta(days=7)
 MAX_PACKET_BYTES = 32 * 1024 * 1024
+NONCE_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+DIGEST_RE = re.compile(r"^[0-9a-f]{64}$")
 
 
 def token_hash(token: str) -> str:
@@ -123,24 +126,35 @@ class Backend:
         self,
         station_id: str | None,
         timestamp: str | None,
+        nonce: str | None,
+        body_sha256: str | None,
         signature: str | None,
         method: str,
         path: str,
-        body: bytes,
     ) -> Any:
-        """Check the station's request signature and clock; return its row."""
-        if not station_id or not timestamp or not signature:
+        """Check a station's request from its headers alone; return the station's row.
+
+        The signature covers the body's declared digest, so it is checked before the body is read
+        (`kiosk.backend.gate` then holds the body to that digest). The nonce is remembered until the
+        request's time leaves the clock window, so the same signed request is refused a second time."""
+        if not station_id or not timestamp or not signature or not nonce or not body_sha256:
             raise ApiError("unauthenticated", "missing station signature headers")
+        if not NONCE_RE.match(nonce) or not DIGEST_RE.match(body_sha256):
+            raise ApiError("unauthenticated", "malformed nonce or body digest")
         row = self.station(station_id)
         try:
             sent = parse_rfc3339(timestamp)
             ed25519_public(row["ed25519"]).verify(
-                unb64(signature), request_bytes(method, path, timestamp, body)
+                unb64(signature), request_bytes(method, path, timestamp, nonce, body_sha256)
             )
         except Exception:
             raise ApiError("unauthenticated", "the station signature does not verify") from None
-        if abs(sent - self.clock()) > MAX_CLOCK_SKEW:
+        now = self.clock()
+        if abs(sent - now) > MAX_CLOCK_SKEW:
             raise ApiError("clock_skew", f"backend time is {self.now()}")
+        keep_until = (sent + MAX_CLOCK_SKEW).timestamp()
+        if not self.store.remember_nonce(station_id, nonce, keep_until, now.timestamp()):
+            raise ApiError("unauthenticated", "this signed request was already received (a replay)")
         return row
 
     def signed_config(self, station_id: str) -> models.SignedConfig:
