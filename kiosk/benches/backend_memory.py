@@ -57,9 +57,9 @@ class ServedBackend:
 def serve_in_child(directory: Path, data_dir: Path) -> ServedBackend:
     """Start `kiosk backend serve` on a free loopback port; returns once it listens."""
     environment = {**os.environ, "KIOSK_DATA_DIR": str(data_dir), "KIOSK_CONFIG": ""}
+    command = [sys.executable, "-m", "kiosk.cli.main", "backend", "serve", "--backend-dir", str(directory)]
     process = subprocess.Popen(
-        [sys.executable, "-m", "kiosk.cli.main", "backend", "serve", "--backend-dir", str(directory)]
-        + ["--port", "0"],
+        [*command, "--port", "0"],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
