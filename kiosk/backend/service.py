@@ -21,6 +21,7 @@ from kiosk.backend.keys import BackendKeys
 from kiosk.backend.store import Store
 from kiosk.clock import Clock, parse_rfc3339, rfc3339, utcnow
 from kiosk.policy import default_policy
+from kiosk.private import private_dir
 
 MAX_CLOCK_SKEW = dt.timedelta(minutes=5)
 TOKEN_TTL = dt.timedelta(days=7)
@@ -35,13 +36,11 @@ def token_hash(token: str) -> str:
 
 class Backend:
     def __init__(self, directory: Path, clock: Clock = utcnow) -> None:
-        self.dir = directory
-        self.dir.mkdir(parents=True, exist_ok=True)
+        self.dir = private_dir(directory)  # password hashes, people's CURP, NSS and names: owner only
         self.clock = clock
         self.store = Store(directory / "backend.db")
         self.keys = BackendKeys(directory / "keys")
-        self.fiel_trust_dir = directory / "fiel-trust"
-        self.fiel_trust_dir.mkdir(exist_ok=True)
+        self.fiel_trust_dir = private_dir(directory / "fiel-trust")
         if self.store.meta("policy") is None:
             self.set_policy(default_policy(1, self.clock(), valid_days=365))
 
@@ -171,16 +170,29 @@ class Backend:
         return models.SignedConfig(**self.keys.sign(config))
 
     # -- persons and devices ------------------------------------------------------------------------
-    def add_person(self, curp: str, nss: str | None, name: str, birth_date: str | None) -> None:
-        self.store.run(
-            "INSERT OR REPLACE INTO persons (curp, nss, name, birth_date, biometric_status) "
-            "VALUES (?, ?, ?, ?, COALESCE((SELECT biometric_status FROM persons WHERE curp = ?), 'none'))",
-            curp,
-            nss,
-            name,
-            birth_date,
-            curp,
-        )
+    def add_person(
+        self, curp: str, nss: str | None, name: str, birth_date: str | None, replace: bool = True
+    ) -> None:
+        """Store a person the lookup can find (`kiosk.backend.people` checks every field first).
+
+        With `replace` False an existing CURP is refused (`backend.person.exists`); an NSS already
+        held by another person is always refused, never silently moved."""
+        from kiosk.backend.people import validated
+        from kiosk.errors import KioskError
+
+        person = validated(curp, nss, name, birth_date)
+        with self.store.transaction() as db:
+            if not replace and db.execute("SELECT 1 FROM persons WHERE curp = ?", (person.curp,)).fetchone():
+                raise KioskError("backend.person.exists", curp=person.curp)
+            if person.nss is not None:
+                holder = db.execute("SELECT curp FROM persons WHERE nss = ?", (person.nss,)).fetchone()
+                if holder is not None and holder["curp"] != person.curp:
+                    raise KioskError("backend.person.nss_taken", nss=person.nss)
+            db.execute(
+                "INSERT OR REPLACE INTO persons (curp, nss, name, birth_date, biometric_status) VALUES "
+                "(?, ?, ?, ?, COALESCE((SELECT biometric_status FROM persons WHERE curp = ?), 'none'))",
+                (person.curp, person.nss, person.name, person.birth_date, person.curp),
+            )
 
     def lookup_person(self, identifier: str) -> models.Person:
         value = identifier.strip().upper()
@@ -259,6 +271,8 @@ class Backend:
             "rejected_by_reason": by_reason,
             "duplicates": duplicates,
             "stations": len(self.store.all("SELECT station_id FROM stations")),
+            # stations whose audit log no longer passed through their last acknowledged checkpoint
+            "audit_conflicts": counts.get("audit_conflict", 0),
         }
 
 
