@@ -76,6 +76,14 @@ def opened(data_dir: Path) -> Iterator[Any]:
 
 
 def status_data(data_dir: Path, now: float) -> dict[str, Any]:
+    """The counts; an outbox that does not exist is counted empty, not created (that is for a sender)."""
+    from kiosk.outbox.health import OUTBOX_FILE
+    from kiosk.outbox.store import STATES
+
+    if not (data_dir / OUTBOX_FILE).exists():
+        empty: dict[str, Any] = dict.fromkeys(STATES, 0)
+        empty.update(rejected_by_reason={}, exported_waiting=0, oldest_pending_age_s=None)
+        return empty
     with opened(data_dir) as store:
         counts = store.counts()
     oldest = counts.pop("oldest_pending_created_at")

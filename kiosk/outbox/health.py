@@ -98,7 +98,7 @@ def inspect_outbox(data_dir: Path, audit_dir: Path | None = None, thorough: bool
             return OutboxHealth(path, "corrupt", str(exc))
         if problem:
             return OutboxHealth(path, "corrupt", problem)
-    masked = {mask_text(packet_id) for packet_id in present}
+    masked = present | {mask_text(packet_id) for packet_id in present}
     missing = [
         MissingPacket(packet_id, sealed_at, packet_id in account.delivered)
         for packet_id, sealed_at in account.sealed.items()

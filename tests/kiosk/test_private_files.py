@@ -95,3 +95,10 @@ def test_the_helpers(tmp_path: Path, open_umask: None) -> None:
     closed.chmod(0o444)
     private_file(closed)
     assert mode(closed) == 0o400  # a read-only file stays read-only, for its owner only
+
+
+def test_the_station_link_files(tmp_path: Path, open_umask: None) -> None:
+    from kiosk.station.link import STATE_FILE, StationLink
+
+    StationLink("st-1", "Ventanilla", "https://b.example", {}, "2026-01-01T00:00:00Z").save(tmp_path)
+    assert mode(tmp_path / STATE_FILE) == 0o600
