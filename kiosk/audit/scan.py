@@ -36,16 +36,29 @@ def packet_account(directory: Path) -> PacketAccount:
     caller compares them with `kiosk.masking.mask_text` of its own ids."""
     account = PacketAccount()
     for path in log_files(directory):
-        with path.open("rb") as handle:
-            for raw in handle:
-                if not any(marker in raw for marker in _WANTED):
-                    continue
-                try:
-                    entry = parse_entry(raw.decode("utf-8"))
-                except (ValueError, UnicodeDecodeError):
-                    continue
-                _take(account, entry)
+        data = path.read_bytes()  # a file is at most a few MiB (rotation)
+        for raw in _lines_with(data):
+            try:
+                entry = parse_entry(raw.decode("utf-8"))
+            except (ValueError, UnicodeDecodeError):
+                continue
+            _take(account, entry)
     return account
+
+
+def _lines_with(data: bytes) -> list[bytes]:
+    """The lines of `data` naming one of the wanted events, in file order (found by `bytes.find`, so
+    the lines that do not matter are never looked at one by one)."""
+    found: dict[int, bytes] = {}
+    for marker in _WANTED:
+        position = data.find(marker)
+        while position >= 0:
+            start = data.rfind(b"\n", 0, position) + 1
+            end = data.find(b"\n", position)
+            end = len(data) if end < 0 else end
+            found[start] = data[start:end]
+            position = data.find(marker, end)
+    return [found[start] for start in sorted(found)]
 
 
 def _take(account: PacketAccount, entry: dict[str, object]) -> None:
