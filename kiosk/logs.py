@@ -73,6 +73,18 @@ class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
         tighten(Path(self.baseFilename))
         return open(descriptor, "a", encoding=self.encoding, errors=self.errors)
 
+    def flush(self) -> None:
+        try:
+            super().flush()
+        except OSError:
+            self.handleError(None)
+
+    def close(self) -> None:
+        try:
+            super().close()
+        except OSError:  # the last buffered line could not be written either: said once already
+            self.handleError(None)
+
     def doRollover(self) -> None:  # noqa: N802 - the standard library's name
         try:
             super().doRollover()

@@ -84,6 +84,11 @@ def test_a_full_disk_costs_one_line_and_no_traceback(
     assert err.strip().splitlines() == [shown + "; the station goes on without it"]
     assert logs.PrivateRotatingFileHandler.failures == 6
     assert Path("/dev/full").stat().st_mode == device_mode  # the device itself left alone
+    for name in ("kiosk", "devices", "ui"):  # later tests must not log into the full disk
+        for handler in [h for h in logging.getLogger(name).handlers if h.get_name() == "kiosk-file"]:
+            logging.getLogger(name).removeHandler(handler)
+            handler.close()
+    assert capsys.readouterr().err == ""  # closing it says nothing more either
 
 
 @pytest.mark.fault
