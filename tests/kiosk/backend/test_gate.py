@@ -178,6 +178,7 @@ def test_a_signed_oversized_chunked_upload_is_cut_at_the_limit(probe: backend_me
     assert growth_kib < 48 * 1024, f"the backend grew by {growth_kib} KiB"
 
 
+@pytest.mark.tampering
 def test_the_station_header_alone_is_no_authentication(running: Running, station: Joined) -> None:
     answer = requests.get(
         running.url + "/api/v1/config",
