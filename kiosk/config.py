@@ -7,6 +7,7 @@ that names the key and the file.
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from collections.abc import Mapping
@@ -99,11 +100,12 @@ def coerce(setting: Setting, raw: Any, where: str) -> Any:
         if kind == "int":
             if isinstance(raw, bool):
                 raise TypeError
-            return int(raw) if from_text or isinstance(raw, int) else _fail()
+            return _in_range(setting, int(raw) if from_text or isinstance(raw, int) else _fail(), where)
         if kind == "float":
             if isinstance(raw, bool):
                 raise TypeError
-            return float(raw) if from_text or isinstance(raw, int | float) else _fail()
+            number = float(raw) if from_text or isinstance(raw, int | float) else _fail()
+            return _in_range(setting, number, where)
         if kind == "list":
             items = [s.strip() for s in raw.split(",") if s.strip()] if from_text else raw
             if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
@@ -123,6 +125,38 @@ def coerce(setting: Setting, raw: Any, where: str) -> Any:
 
 def _fail() -> Any:
     raise TypeError
+
+
+def _in_range(setting: Setting, number: float, where: str) -> Any:
+    """A number within the setting's bounds; NaN and infinities never are."""
+    low, high = setting.minimum, setting.maximum
+    if (
+        not math.isfinite(number)
+        or (low is not None and number < low)
+        or (high is not None and number > high)
+    ):
+        raise ConfigError(
+            "config.out_of_range",
+            key=setting.name,
+            where=where,
+            value=repr(number),
+            minimum="-" if low is None else low,
+            maximum="-" if high is None else high,
+        )
+    return number
+
+
+def ensure_data_dir(path: Path) -> Path:
+    """The station's data folder, made (owner-only) if absent; a file there, or a place where no
+    folder can be made, is one clear error instead of a traceback."""
+    from kiosk.private import private_dir
+
+    try:
+        return private_dir(Path(path))
+    except OSError as exc:
+        raise ConfigError(
+            "config.data_dir_unusable", path=str(path), reason=exc.strerror or str(exc)
+        ) from None
 
 
 def _parse_pairs(text: str) -> list[tuple[str, str]]:
@@ -154,6 +188,8 @@ def read_file(path: Path) -> dict[str, Any]:
         raise ConfigError("config.unreadable", where=str(path), reason=exc.strerror or str(exc)) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError("config.bad_toml", where=str(path), reason=str(exc)) from None
+    except UnicodeDecodeError:  # a binary file: TOML is UTF-8 text
+        raise ConfigError("config.bad_toml", where=str(path), reason="not UTF-8 text") from None
     flat = _flatten(data)
     for name in flat:
         if name not in BY_NAME:

@@ -24,6 +24,8 @@ class Setting:
     default: Any | Callable[[], Any]
     help: str
     choices: tuple[str, ...] = ()
+    minimum: float | None = None  # numbers: the smallest value that makes sense (inclusive)
+    maximum: float | None = None
 
     @property
     def env_var(self) -> str:
@@ -56,17 +58,25 @@ SETTINGS: tuple[Setting, ...] = (
         "Lowest level written to the log",
         ("DEBUG", "INFO", "WARNING", "ERROR"),
     ),
-    Setting("log.max_bytes", "int", 5_000_000, "Size at which a log file is rotated"),
-    Setting("log.backups", "int", 5, "Rotated log files kept"),
+    Setting("log.max_bytes", "int", 5_000_000, "Size at which a log file is rotated", (), 1, 10**9),
+    Setting("log.backups", "int", 5, "Rotated log files kept", (), 0, 100),
     Setting("devices.priority", "table", dict, "Driver id -> score that overrides its probe score"),
     Setting(
         "devices.fingerprint", "str", "", "Device id of the fingerprint reader to use (empty: best found)"
     ),
     Setting("devices.camera", "str", "", "Device id of the camera to use (empty: best found)"),
-    Setting("devices.poll_interval", "float", 2.0, "Seconds between hot-plug scans where udev is absent"),
+    Setting(
+        "devices.poll_interval",
+        "float",
+        2.0,
+        "Seconds between hot-plug scans where udev is absent",
+        (),
+        0.1,
+        3600,
+    ),
     Setting("backend.enrolment_file", "path", "", "station-enrolment.json of the backend this station joins"),
-    Setting("backend.timeout", "float", 10.0, "Seconds before a backend call is given up"),
-    Setting("outbox.send_interval", "float", 5.0, "Seconds between delivery rounds when idle"),
+    Setting("backend.timeout", "float", 10.0, "Seconds before a backend call is given up", (), 0.1, 600),
+    Setting("outbox.send_interval", "float", 5.0, "Seconds between delivery rounds when idle", (), 0.1, 3600),
     Setting("ui.fullscreen", "bool", False, "Run the window full screen (kiosk mode)"),
 )
 

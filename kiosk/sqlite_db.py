@@ -12,8 +12,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from kiosk.private import private_file, tighten
+
 
 def connect(path: Path, schema: str, *, secure_delete: bool = False) -> sqlite3.Connection:
+    """Open (or create) the database at `path`, owner-only: SQLite gives its `-wal` and `-shm` the
+    main file's mode, so the main file is made 0600 before SQLite ever sees it."""
+    private_file(path)
     db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
     db.row_factory = sqlite3.Row
     db.execute("PRAGMA journal_mode=WAL")
@@ -21,6 +26,8 @@ def connect(path: Path, schema: str, *, secure_delete: bool = False) -> sqlite3.
     if secure_delete:  # freed pages are zeroed: deleted bytes really leave the file
         db.execute("PRAGMA secure_delete=ON")
     db.executescript(schema)
+    for companion in ("-wal", "-shm"):  # left looser by an older version: tightened now
+        tighten(path.with_name(path.name + companion))
     return db
 
 

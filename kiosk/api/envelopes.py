@@ -7,7 +7,6 @@ Both sides sign and verify the same bytes, so the canonical forms live here once
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -15,9 +14,11 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-REQUEST_CONTEXT = "KIOSK-REQ-V1"
+REQUEST_CONTEXT = "KIOSK-REQ-V2"
 HEADER_STATION = "X-Kiosk-Station"
 HEADER_TIME = "X-Kiosk-Time"
+HEADER_NONCE = "X-Kiosk-Nonce"
+HEADER_CONTENT_SHA256 = "X-Kiosk-Content-SHA256"
 HEADER_SIGNATURE = "X-Kiosk-Signature"
 
 
@@ -92,10 +93,14 @@ def open_document(envelope: Mapping[str, Any], keys: Mapping[str, Ed25519PublicK
     return document
 
 
-def request_bytes(method: str, path: str, timestamp: str, body: bytes) -> bytes:
-    """What a station signs for each request: method, path with query, its clock, and the body's digest."""
-    digest = hashlib.sha256(body).hexdigest()
-    return f"{REQUEST_CONTEXT}\n{method.upper()}\n{path}\n{timestamp}\n{digest}".encode()
+def request_bytes(method: str, path: str, timestamp: str, nonce: str, body_sha256: str) -> bytes:
+    """What a station signs for each request: method, path with query, its clock, a fresh nonce, and
+    the body's digest (hex SHA-256).
+
+    The digest travels in its own header too, so the backend checks the signature before it reads a
+    byte of the body (and then checks the body against it); the nonce is remembered for the clock
+    window, so a captured request cannot be played again."""
+    return f"{REQUEST_CONTEXT}\n{method.upper()}\n{path}\n{timestamp}\n{nonce}\n{body_sha256}".encode()
 
 
 def ed25519_public(raw_b64: str) -> Ed25519PublicKey:

@@ -40,7 +40,8 @@ CODES: tuple[ErrorCode, ...] = (
     ErrorCode("person_not_found", 404, "No person with that CURP or NSS."),
     ErrorCode("invalid_identifier", 400, "The CURP or NSS is malformed."),
     ErrorCode("packet_not_found", 404, "No packet with that id was received."),
-    ErrorCode("too_large", 413, "The packet is larger than the backend accepts."),
+    ErrorCode("too_large", 413, "The request body is larger than the backend accepts for that call."),
+    ErrorCode("unsupported_media_type", 415, "A packet must be sent as application/octet-stream."),
     ErrorCode("malformed_packet", 422, "The packet's header or framing is not the documented format."),
     ErrorCode("unknown_key", 422, "The packet is sealed to a backend key this backend does not hold."),
     ErrorCode("decryption_failed", 422, "The packet could not be decrypted: tampered or corrupt ciphertext."),
@@ -54,6 +55,21 @@ CODES: tuple[ErrorCode, ...] = (
     ErrorCode(
         "unregistered_device", 422, "The packet names a capture device not registered for the station."
     ),
+    ErrorCode(
+        "bad_checkpoint", 422, "The audit checkpoint's signature does not verify with the station's keys."
+    ),
+    ErrorCode(
+        "checkpoint_stale",
+        409,
+        "The station named another checkpoint than the last one acknowledged; ask again.",
+        retryable=True,
+    ),
+    ErrorCode(
+        "checkpoint_conflict",
+        409,
+        "The station's audit log no longer passes through the last checkpoint acknowledged: it was cut.",
+    ),
+    ErrorCode("checkpoint_not_found", 404, "The backend holds no audit checkpoint of this station yet."),
     ErrorCode("rate_limited", 429, "Too many requests; retry later.", retryable=True),
     ErrorCode("internal", 500, "The backend failed; the request may be retried.", retryable=True),
     ErrorCode("unavailable", 503, "The backend is temporarily unavailable.", retryable=True),

@@ -262,3 +262,44 @@ class DiagnosticsUpload(BaseModel):
 class DiagnosticsStored(BaseModel):
     report_id: str
     received_at: str
+
+
+class AuditCheckpoint(BaseModel):
+    """A station's signed statement "entry `seq` of my audit log has hash `hash`" (docs/audit.md)."""
+
+    seq: int = Field(ge=1)
+    hash: str = Field(pattern=r"^[0-9a-f]{64}$")
+    ts: str = Field(min_length=1, max_length=40)
+    file: str = Field(pattern=r"^audit-[0-9]{6}\.jsonl$")
+    sig: str = Field(
+        min_length=1,
+        max_length=8192,
+        description="base64 of the station's hybrid signature (Ed25519, then ML-DSA-65) of the checkpoint",
+    )
+
+
+class AcknowledgedEntry(BaseModel):
+    """What the station's log holds today at the seq of the last checkpoint the backend acknowledged."""
+
+    seq: int = Field(ge=1)
+    hash: str | None = Field(
+        default=None, pattern=r"^[0-9a-f]{64}$", description="null: the log has no entry with that seq"
+    )
+
+
+class AuditCheckpointDelivery(BaseModel):
+    """A new checkpoint, and the station's word on the last one acknowledged (null before the first).
+
+    The backend keeps the newest checkpoint of each station; a log cut together with its newest local
+    checkpoints, or deleted whole, no longer passes through it, and the backend counts the conflict."""
+
+    checkpoint: AuditCheckpoint
+    acknowledged: AcknowledgedEntry | None = None
+
+
+class AuditCheckpointAck(BaseModel):
+    station_id: str
+    seq: int
+    hash: str
+    ts: str = Field(description="When the station signed the checkpoint")
+    received_at: str = Field(description="When the backend acknowledged it")

@@ -8,13 +8,18 @@ station's log must still pass through.
 
 The writer takes a file lock and re-reads the tail of the log whenever another process may have
 written, so the window application and a technician's command can log at the same time. Each entry is
-flushed and fsynced before `append` returns: an event that happened is on disk. A line torn by a power
-cut is closed and named by an `audit_recovered` entry, which the verifier accepts for that line only.
+written whole or not at all (one append; a write cut short by a full disk is truncated back before the
+error is raised) and fsynced before `append` returns: an event that happened is on disk, and a full
+disk leaves no fragment that could pass for tampering. Only a power cut in the middle of a write can
+still tear a line; the writer closes it with an `audit_recovered` entry, which the verifier accepts for
+that line only (a torn last line no writer has closed yet is reported as such, not as tampering). A
+torn tail of `checkpoints.jsonl` (never a complete signed statement) is dropped by the writer.
 """
 
 from __future__ import annotations
 
 import base64
+import errno
 import json
 import os
 import threading
@@ -243,9 +248,7 @@ class AuditLog:
         fragment_line = line_count(path) + (0 if complete else 1)
         previous = _last_good(path)
         if not complete:
-            with path.open("ab") as handle:
-                handle.write(b"\n")
-                _fsync(handle.fileno())
+            append_whole(path, b"\n")
         prev_seq, prev_hash = previous if previous else self._before(path)
         state = _State(path, _size(path), prev_seq, prev_hash, prev_seq)
         fields = {"file": path.name, "line": fragment_line, "reason": reason}
@@ -278,10 +281,7 @@ class AuditLog:
             raise KioskError("audit.entry_too_large", size=len(line), limit=MAX_ENTRY_BYTES)
         if state.size > 0 and state.size + len(line) > self._max_bytes:
             self._rotate(state)
-        with state.file.open("ab") as handle:
-            handle.write(line)
-            handle.flush()
-            _fsync(handle.fileno())
+        append_whole(state.file, line)
         state.size += len(line)
         state.seq += 1
         state.head = str(body["hash"])
@@ -293,7 +293,8 @@ class AuditLog:
         signature = self._sign(checkpoint_payload(state.seq, state.head, ts, state.file.name))
         point = Checkpoint(state.seq, state.head, ts, state.file.name, base64.b64encode(signature).decode())
         path = self.directory / CHECKPOINTS_FILE
-        _write(path, canonical(point.to_json()) + b"\n", os.O_APPEND)
+        _drop_torn_tail(path)
+        append_whole(path, canonical(point.to_json()) + b"\n")
         state.checkpoint_seq = state.seq
         state.checkpoint_lines += 1
         if state.checkpoint_lines > 2 * KEEP_CHECKPOINTS:
@@ -313,8 +314,12 @@ class AuditLog:
 
     def _create(self, number: int) -> Path:
         path = self.directory / file_name(number)
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
-        _fsync_dir(self.directory)
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+            _fsync_dir(self.directory)
+        except OSError as exc:
+            code = "audit.disk_full" if exc.errno in (errno.ENOSPC, errno.EDQUOT) else "audit.write_failed"
+            raise KioskError(code, path=str(path), reason=exc.strerror or str(exc)) from None
         return path
 
     def _last_checkpoint_seq(self) -> int:
@@ -347,6 +352,53 @@ def _last_good(path: Path) -> tuple[int, str] | None:
                 continue
             found = entry["seq"], entry["hash"]
     return found
+
+
+def append_whole(path: Path, data: bytes) -> None:
+    """Append all of `data` to `path` (created 0600) and fsync, or nothing: a write cut short (a full
+    disk) is truncated back to where it began, and `audit.disk_full` / `audit.write_failed` raised."""
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        start = os.fstat(fd).st_size
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[_write_some(fd, view) :]
+            _fsync(fd)
+        except OSError as exc:
+            try:
+                os.ftruncate(fd, start)
+                _fsync(fd)
+            except OSError:
+                pass  # the fragment stays; the writer closes it as torn at its next start
+            code = "audit.disk_full" if exc.errno in (errno.ENOSPC, errno.EDQUOT) else "audit.write_failed"
+            raise KioskError(code, path=str(path), reason=exc.strerror or str(exc)) from None
+    finally:
+        os.close(fd)
+
+
+def _write_some(fd: int, data: memoryview) -> int:
+    """One `os.write` (a seam for the tests that make the disk fill up halfway through a line)."""
+    return os.write(fd, data)
+
+
+def _drop_torn_tail(path: Path) -> None:
+    """Cut a checkpoint line a power cut left unfinished (it was never a complete signed statement)."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return
+    if size == 0:
+        return
+    with path.open("r+b") as handle:
+        handle.seek(size - 1)
+        if handle.read(1) == b"\n":
+            return
+        handle.seek(0)
+        data = handle.read()
+        handle.truncate(data.rfind(b"\n") + 1)
+        handle.flush()
+        _fsync(handle.fileno())
 
 
 def _write(path: Path, data: bytes, mode: int) -> None:

@@ -6,8 +6,14 @@ and the sequence number, because "the log is broken" helps nobody; "audit-000003
 matched against the chain: a signature that does not verify, a signed (seq, hash) the chain no longer
 passes through (a rewritten chain), or a signed seq beyond the end of the log (a cut-off tail).
 
-What it cannot see, and says: entries written after the last checkpoint could be cut off without
-trace (`unprotected` counts them), which is why the writer signs often and packets carry the head.
+What it cannot see locally, and says: entries written after the last local checkpoint could be cut off
+without trace (`unprotected` counts them), and so could the newest checkpoints with them, or the whole
+folder. So the station delivers its checkpoints to the backend, and `remote` (the last checkpoint the
+backend acknowledged) is compared too: the log must still reach that seq, with that hash.
+
+A torn last line (a power cut during a write that no writer has closed yet) and a torn last line of
+`checkpoints.jsonl` are notes, not findings: appends are whole or nothing, so only a crash makes them,
+and what they could hide is what `unprotected` already counts.
 """
 
 from __future__ import annotations
@@ -74,6 +80,10 @@ KINDS = (
     "checkpoint_mismatch",
     "truncated",
     "no_checkpoint",
+    "missing_log",
+    "remote_truncated",
+    "remote_missing",
+    "remote_mismatch",
 )
 
 
@@ -117,17 +127,34 @@ class Report:
 
 
 @dataclass(frozen=True)
+class Remote:
+    """The last checkpoint the backend acknowledged for this station."""
+
+    seq: int
+    hash: str
+    ts: str
+
+
+@dataclass(frozen=True)
 class _Line:
     file: str
     line: int
     entry: dict[str, Any] | None
+    complete: bool = True
 
     def where(self) -> str:
         return f"{self.file}:{self.line}"
 
 
-def verify_log(directory: Path, *, verify: Verifier | None = None, require_checkpoint: bool = True) -> Report:
-    """Check the log in `directory` (the `audit/` folder); `verify` checks checkpoint signatures."""
+def verify_log(
+    directory: Path,
+    *,
+    verify: Verifier | None = None,
+    require_checkpoint: bool = True,
+    remote: Remote | None = None,
+) -> Report:
+    """Check the log in `directory` (the `audit/` folder); `verify` checks checkpoint signatures and
+    `remote` is the backend's last acknowledged checkpoint, when it could be asked."""
     directory = Path(directory)
     paths = log_files(directory)
     issues: list[Issue] = []
@@ -139,9 +166,11 @@ def verify_log(directory: Path, *, verify: Verifier | None = None, require_check
             issues.append(Issue("edited", item.file, item.line, item.entry["seq"]))
     last_seq, head, by_seq = _walk(lines, issues, notes)
     entries = sum(1 for item in lines if item.entry is not None)
-    count, last_checkpoint = _check_checkpoints(directory, by_seq, last_seq, verify, issues)
+    count, last_checkpoint = _check_checkpoints(directory, by_seq, last_seq, verify, issues, notes)
     if require_checkpoint and entries and count == 0:
         issues.append(Issue("no_checkpoint", detail={"entries": entries}))
+    if remote is not None:
+        _compare_remote(remote, by_seq, last_seq, issues, notes)
     return Report(
         str(directory),
         [p.name for p in paths],
@@ -171,7 +200,7 @@ def _read(paths: list[Path]) -> list[_Line]:
                     entry: dict[str, Any] | None = _parse(raw.decode("utf-8"))
                 except (ValueError, UnicodeDecodeError):
                     entry = None
-                lines.append(_Line(path.name, number, entry))
+                lines.append(_Line(path.name, number, entry, raw.endswith(b"\n")))
     return lines
 
 
@@ -187,10 +216,12 @@ def _walk(lines: list[_Line], issues: list[Issue], notes: list[Issue]) -> tuple[
     for index, item in enumerate(lines):
         entry = item.entry
         if entry is None:
-            if not _recovered(lines, index):
-                issues.append(Issue("unreadable", item.file, item.line))
-            else:
+            if _recovered(lines, index):
                 notes.append(Issue("recovered", item.file, item.line))
+            elif index == len(lines) - 1 and not item.complete:
+                notes.append(Issue("torn_tail", item.file, item.line))
+            else:
+                issues.append(Issue("unreadable", item.file, item.line))
             continue
         seq = entry["seq"]
         here: dict[str, Any] = {"file": item.file, "line": item.line, "seq": seq}
@@ -232,41 +263,62 @@ def _recovered(lines: list[_Line], index: int) -> bool:
 
 
 def _check_checkpoints(
-    directory: Path, by_seq: dict[int, _Line], last_seq: int, verify: Verifier | None, issues: list[Issue]
+    directory: Path,
+    by_seq: dict[int, _Line],
+    last_seq: int,
+    verify: Verifier | None,
+    issues: list[Issue],
+    notes: list[Issue],
 ) -> tuple[int, int]:
     """Check every checkpoint; returns (good checkpoints, seq of the last good one)."""
     path = directory / CHECKPOINTS_FILE
     if not path.exists():
         return 0, 0
     good, last_good, highest = 0, 0, 0
-    with path.open("rb") as handle:
-        for number, raw in enumerate(handle, start=1):
-            try:
-                point = Checkpoint.from_json(json.loads(raw))
-                signature = base64.b64decode(point.sig, validate=True)
-            except (ValueError, binascii.Error):
+    raws = path.read_bytes().splitlines(keepends=True)
+    for number, raw in enumerate(raws, start=1):
+        try:
+            point = Checkpoint.from_json(json.loads(raw))
+            signature = base64.b64decode(point.sig, validate=True)
+        except (ValueError, binascii.Error):
+            if number == len(raws) and not raw.endswith(b"\n"):  # a crash mid-append, not an edit
+                notes.append(Issue("torn_checkpoint", CHECKPOINTS_FILE, number))
+            else:
                 issues.append(Issue("bad_checkpoint", CHECKPOINTS_FILE, number))
-                continue
-            where: dict[str, Any] = {"file": CHECKPOINTS_FILE, "line": number, "seq": point.seq}
-            if verify is not None and not _valid(verify, point.payload(), signature):
-                issues.append(Issue("bad_signature", **where))
-                continue
-            if point.seq < highest:
-                issues.append(Issue("bad_checkpoint", **where))
-                continue
-            highest = point.seq
-            found = by_seq.get(point.seq)
-            if point.seq > last_seq and found is None:
-                issues.append(
-                    Issue("truncated", **where, detail={"last_seq": last_seq, "signed_at": point.ts})
-                )
-                continue
-            if found is not None and found.entry is not None and found.entry["hash"] != point.hash:
-                at: dict[str, Any] = {"file": found.file, "line": found.line, "seq": point.seq}
-                issues.append(Issue("checkpoint_mismatch", **at, detail={"checkpoint": number}))
-                continue
-            good, last_good = good + 1, point.seq
+            continue
+        where: dict[str, Any] = {"file": CHECKPOINTS_FILE, "line": number, "seq": point.seq}
+        if verify is not None and not _valid(verify, point.payload(), signature):
+            issues.append(Issue("bad_signature", **where))
+            continue
+        if point.seq < highest:
+            issues.append(Issue("bad_checkpoint", **where))
+            continue
+        highest = point.seq
+        found = by_seq.get(point.seq)
+        if point.seq > last_seq and found is None:
+            issues.append(Issue("truncated", **where, detail={"last_seq": last_seq, "signed_at": point.ts}))
+            continue
+        if found is not None and found.entry is not None and found.entry["hash"] != point.hash:
+            at: dict[str, Any] = {"file": found.file, "line": found.line, "seq": point.seq}
+            issues.append(Issue("checkpoint_mismatch", **at, detail={"checkpoint": number}))
+            continue
+        good, last_good = good + 1, point.seq
     return good, last_good
+
+
+def _compare_remote(
+    remote: Remote, by_seq: dict[int, _Line], last_seq: int, issues: list[Issue], notes: list[Issue]
+) -> None:
+    """The log must still pass through the checkpoint the backend acknowledged."""
+    found = by_seq.get(remote.seq)
+    detail = {"last_seq": last_seq, "signed_at": remote.ts}
+    if found is None or found.entry is None:
+        kind = "remote_truncated" if remote.seq > last_seq else "remote_missing"
+        issues.append(Issue(kind, seq=remote.seq, detail=detail))
+    elif found.entry["hash"] != remote.hash:
+        issues.append(Issue("remote_mismatch", found.file, found.line, remote.seq, {"signed_at": remote.ts}))
+    else:
+        notes.append(Issue("remote_ok", found.file, found.line, remote.seq, {"signed_at": remote.ts}))
 
 
 def _valid(verify: Verifier, data: bytes, signature: bytes) -> bool:

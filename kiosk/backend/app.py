@@ -6,18 +6,19 @@ Errors always answer `{"error": {"code", "message"}}` with a code from `kiosk.ap
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, Request
+from fastapi.dependencies.models import Dependant
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.requests import ClientDisconnect
 from starlette.routing import Match
+from starlette.types import Scope
 
 from kiosk import __version__
 from kiosk.api import API_PREFIX, models
-from kiosk.api.envelopes import HEADER_STATION
 from kiosk.api.errors import BY_CODE
-from kiosk.backend import intake, operators
+from kiosk.backend import checkpoints, gate, intake, operators
 from kiosk.backend.errors import ApiError
 from kiosk.backend.service import MAX_PACKET_BYTES, Backend
 
@@ -25,10 +26,15 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": models.ErrorBody, "description": "an error from the contract's table"}
     for status in (400, 401, 403, 404, 409, 413, 422, 423, 500)
 }
+PACKET_ERRORS: dict[int | str, dict[str, Any]] = {
+    **ERRORS,
+    415: {"model": models.ErrorBody, "description": "the packet was not sent as application/octet-stream"},
+}
+PACKET_MEDIA_TYPE = "application/octet-stream"
 PACKET_BODY = {
     "requestBody": {
         "required": True,
-        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+        "content": {PACKET_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}},
     }
 }
 
@@ -79,12 +85,15 @@ def create_app(backend: Backend) -> FastAPI:
         request: Request,
         x_kiosk_station: Annotated[str | None, Header()] = None,
         x_kiosk_time: Annotated[str | None, Header()] = None,
+        x_kiosk_nonce: Annotated[str | None, Header()] = None,
+        x_kiosk_content_sha256: Annotated[str | None, Header()] = None,
         x_kiosk_signature: Annotated[str | None, Header()] = None,
     ) -> Any:
-        body = await _bounded_body(request, backend)
-        return backend.authenticate(
-            x_kiosk_station, x_kiosk_time, x_kiosk_signature, request.method, _signed_path(request), body
-        )
+        """The station `gate` authenticated from these headers (they are named here for the contract)."""
+        row = request.scope.get(gate.SCOPE_KEY)
+        if row is None:
+            raise ApiError("unauthenticated", "missing station signature headers")
+        return row
 
     def operator(role_check: str) -> Any:
         def dependency(
@@ -177,16 +186,14 @@ def create_app(backend: Backend) -> FastAPI:
         f"{API_PREFIX}/packets",
         response_model=models.Receipt,
         status_code=201,
-        responses=ERRORS,
+        responses=PACKET_ERRORS,
         tags=["packets"],
         openapi_extra=PACKET_BODY,
     )
     async def submit(
         request: Request, row: station_row, x_packet_id: Annotated[str, Header(min_length=1, max_length=64)]
     ) -> Response:
-        body = await _bounded_body(request, backend)
-        from starlette.concurrency import run_in_threadpool
-
+        body = await request.body()  # already read by the gate, within the limit and the signed digest
         receipt, duplicate = await run_in_threadpool(intake.submit, backend, row, x_packet_id, body)
         return JSONResponse(receipt.model_dump(), status_code=200 if duplicate else 201)
 
@@ -211,41 +218,48 @@ def create_app(backend: Backend) -> FastAPI:
     ) -> models.DiagnosticsStored:
         return backend.store_diagnostics(session["station_id"], body.report)
 
+    @app.post(
+        f"{API_PREFIX}/audit/checkpoints",
+        response_model=models.AuditCheckpointAck,
+        status_code=201,
+        responses=ERRORS,
+        tags=["audit"],
+    )
+    def deliver_checkpoint(
+        body: models.AuditCheckpointDelivery, row: station_row
+    ) -> models.AuditCheckpointAck:
+        return checkpoints.receive(backend, row, body)
+
+    @app.get(
+        f"{API_PREFIX}/audit/checkpoints/latest",
+        response_model=models.AuditCheckpointAck,
+        responses=ERRORS,
+        tags=["audit"],
+    )
+    def latest_checkpoint(row: station_row) -> models.AuditCheckpointAck:
+        return checkpoints.latest(backend, row["station_id"])
+
+    app.add_middleware(gate.StationGate, backend=backend, classify=_classifier(app, station))
     return app
 
 
-def _signed_path(request: Request) -> str:
-    """The path and query exactly as the station sent them (percent-encoded): what it signed.
+def _classifier(app: FastAPI, station: Any) -> gate.Classify:
+    """What the gate must check for the route a request matches: a signature, a limit, a media type."""
+    signed = {id(r) for r in app.router.routes if isinstance(r, APIRoute) and _uses(r.dependant, station)}
+    packets = f"{API_PREFIX}/packets"
 
-    Not `request.url.path`, which is decoded: a station asking for `/persons/A%2541` would have
-    signed one path and been checked against another."""
-    raw = request.scope.get("raw_path") or request.scope["path"].encode("utf-8")
-    query = request.scope.get("query_string", b"")
-    return raw.decode("latin-1") + ("?" + query.decode("latin-1") if query else "")
+    def classify(scope: Scope) -> gate.Route | None:
+        for route in app.router.routes:
+            if isinstance(route, APIRoute) and route.matches(scope)[0] == Match.FULL:
+                if route.path == packets and scope["method"] == "POST":
+                    return gate.Route(True, MAX_PACKET_BYTES, PACKET_MEDIA_TYPE, counted=True)
+                if id(route) in signed:
+                    return gate.Route(True, gate.MAX_SIGNED_BYTES)
+                return gate.Route(False, gate.MAX_UNSIGNED_BYTES)
+        return None
 
-
-async def _bounded_body(request: Request, backend: Backend) -> bytes:
-    """The request body, refused past the packet limit (before reading it when the length is declared)."""
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > MAX_PACKET_BYTES:
-        raise _too_large(request, backend)
-    try:
-        body = await request.body()
-    except ClientDisconnect:  # the sender went away mid-upload (a killed station): nothing to answer
-        raise ApiError("bad_request", "the client disconnected during the upload") from None
-    if len(body) > MAX_PACKET_BYTES:
-        raise _too_large(request, backend)
-    return body
+    return classify
 
 
-def _too_large(request: Request, backend: Backend) -> ApiError:
-    """A refused packet counts in the backend's figures like any other rejection."""
-    if request.method == "POST" and request.url.path == f"{API_PREFIX}/packets":
-        backend.store.event(
-            "rejected",
-            backend.now(),
-            "too_large",
-            request.headers.get(HEADER_STATION),
-            request.headers.get("x-packet-id"),
-        )
-    return ApiError("too_large")
+def _uses(dependant: Dependant, call: Any) -> bool:
+    return any(d.call is call or _uses(d, call) for d in dependant.dependencies)

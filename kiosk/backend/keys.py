@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from kiosk.api.envelopes import b64, sign_document
 from kiosk.packet import keys as hpke_keys
+from kiosk.private import private_dir, write_private
 
 
 def _new_id(prefix: str) -> str:
@@ -24,14 +25,12 @@ def _new_id(prefix: str) -> str:
 
 
 def _write_private(path: Path, data: bytes) -> None:
-    path.write_bytes(data)
-    path.chmod(0o600)
+    write_private(path, data)
 
 
 class BackendKeys:
     def __init__(self, directory: Path) -> None:
-        self.dir = directory
-        self.dir.mkdir(parents=True, exist_ok=True)
+        self.dir = private_dir(directory)
         self.index_path = directory / "index.json"
         if not self.index_path.exists():
             self._index: dict[str, dict[str, object]] = {"signing": {}, "hpke": {}}
@@ -49,9 +48,7 @@ class BackendKeys:
         }
 
     def _save(self) -> None:
-        tmp = self.index_path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(self._index, indent=2), encoding="utf-8")
-        tmp.replace(self.index_path)
+        write_private(self.index_path, json.dumps(self._index, indent=2).encode("utf-8"))
 
     def _current(self, kind: str) -> str:
         for key_id, info in self._index[kind].items():

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 import secrets
 import uuid
 from pathlib import Path
@@ -20,10 +21,13 @@ from kiosk.backend.keys import BackendKeys
 from kiosk.backend.store import Store
 from kiosk.clock import Clock, parse_rfc3339, rfc3339, utcnow
 from kiosk.policy import default_policy
+from kiosk.private import private_dir
 
 MAX_CLOCK_SKEW = dt.timedelta(minutes=5)
 TOKEN_TTL = dt.timedelta(days=7)
 MAX_PACKET_BYTES = 32 * 1024 * 1024
+NONCE_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+DIGEST_RE = re.compile(r"^[0-9a-f]{64}$")
 
 
 def token_hash(token: str) -> str:
@@ -32,13 +36,11 @@ def token_hash(token: str) -> str:
 
 class Backend:
     def __init__(self, directory: Path, clock: Clock = utcnow) -> None:
-        self.dir = directory
-        self.dir.mkdir(parents=True, exist_ok=True)
+        self.dir = private_dir(directory)  # password hashes, people's CURP, NSS and names: owner only
         self.clock = clock
         self.store = Store(directory / "backend.db")
         self.keys = BackendKeys(directory / "keys")
-        self.fiel_trust_dir = directory / "fiel-trust"
-        self.fiel_trust_dir.mkdir(exist_ok=True)
+        self.fiel_trust_dir = private_dir(directory / "fiel-trust")
         if self.store.meta("policy") is None:
             self.set_policy(default_policy(1, self.clock(), valid_days=365))
 
@@ -123,24 +125,35 @@ class Backend:
         self,
         station_id: str | None,
         timestamp: str | None,
+        nonce: str | None,
+        body_sha256: str | None,
         signature: str | None,
         method: str,
         path: str,
-        body: bytes,
     ) -> Any:
-        """Check the station's request signature and clock; return its row."""
-        if not station_id or not timestamp or not signature:
+        """Check a station's request from its headers alone; return the station's row.
+
+        The signature covers the body's declared digest, so it is checked before the body is read
+        (`kiosk.backend.gate` then holds the body to that digest). The nonce is remembered until the
+        request's time leaves the clock window, so the same signed request is refused a second time."""
+        if not station_id or not timestamp or not signature or not nonce or not body_sha256:
             raise ApiError("unauthenticated", "missing station signature headers")
+        if not NONCE_RE.match(nonce) or not DIGEST_RE.match(body_sha256):
+            raise ApiError("unauthenticated", "malformed nonce or body digest")
         row = self.station(station_id)
         try:
             sent = parse_rfc3339(timestamp)
             ed25519_public(row["ed25519"]).verify(
-                unb64(signature), request_bytes(method, path, timestamp, body)
+                unb64(signature), request_bytes(method, path, timestamp, nonce, body_sha256)
             )
         except Exception:
             raise ApiError("unauthenticated", "the station signature does not verify") from None
-        if abs(sent - self.clock()) > MAX_CLOCK_SKEW:
+        now = self.clock()
+        if abs(sent - now) > MAX_CLOCK_SKEW:
             raise ApiError("clock_skew", f"backend time is {self.now()}")
+        keep_until = (sent + MAX_CLOCK_SKEW).timestamp()
+        if not self.store.remember_nonce(station_id, nonce, keep_until, now.timestamp()):
+            raise ApiError("unauthenticated", "this signed request was already received (a replay)")
         return row
 
     def signed_config(self, station_id: str) -> models.SignedConfig:
@@ -157,16 +170,29 @@ class Backend:
         return models.SignedConfig(**self.keys.sign(config))
 
     # -- persons and devices ------------------------------------------------------------------------
-    def add_person(self, curp: str, nss: str | None, name: str, birth_date: str | None) -> None:
-        self.store.run(
-            "INSERT OR REPLACE INTO persons (curp, nss, name, birth_date, biometric_status) "
-            "VALUES (?, ?, ?, ?, COALESCE((SELECT biometric_status FROM persons WHERE curp = ?), 'none'))",
-            curp,
-            nss,
-            name,
-            birth_date,
-            curp,
-        )
+    def add_person(
+        self, curp: str, nss: str | None, name: str, birth_date: str | None, replace: bool = True
+    ) -> None:
+        """Store a person the lookup can find (`kiosk.backend.people` checks every field first).
+
+        With `replace` False an existing CURP is refused (`backend.person.exists`); an NSS already
+        held by another person is always refused, never silently moved."""
+        from kiosk.backend.people import validated
+        from kiosk.errors import KioskError
+
+        person = validated(curp, nss, name, birth_date)
+        with self.store.transaction() as db:
+            if not replace and db.execute("SELECT 1 FROM persons WHERE curp = ?", (person.curp,)).fetchone():
+                raise KioskError("backend.person.exists", curp=person.curp)
+            if person.nss is not None:
+                holder = db.execute("SELECT curp FROM persons WHERE nss = ?", (person.nss,)).fetchone()
+                if holder is not None and holder["curp"] != person.curp:
+                    raise KioskError("backend.person.nss_taken", nss=person.nss)
+            db.execute(
+                "INSERT OR REPLACE INTO persons (curp, nss, name, birth_date, biometric_status) VALUES "
+                "(?, ?, ?, ?, COALESCE((SELECT biometric_status FROM persons WHERE curp = ?), 'none'))",
+                (person.curp, person.nss, person.name, person.birth_date, person.curp),
+            )
 
     def lookup_person(self, identifier: str) -> models.Person:
         value = identifier.strip().upper()
@@ -245,6 +271,8 @@ class Backend:
             "rejected_by_reason": by_reason,
             "duplicates": duplicates,
             "stations": len(self.store.all("SELECT station_id FROM stations")),
+            # stations whose audit log no longer passed through their last acknowledged checkpoint
+            "audit_conflicts": counts.get("audit_conflict", 0),
         }
 
 

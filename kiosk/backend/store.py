@@ -49,6 +49,13 @@ CREATE TABLE IF NOT EXISTS packets (
 CREATE TABLE IF NOT EXISTS events (
     id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, kind TEXT NOT NULL, code TEXT,
     station_id TEXT, packet_id TEXT);
+CREATE TABLE IF NOT EXISTS nonces (
+    station_id TEXT NOT NULL, nonce TEXT NOT NULL, keep_until REAL NOT NULL,
+    PRIMARY KEY (station_id, nonce));
+CREATE INDEX IF NOT EXISTS nonces_expiry ON nonces (keep_until);
+CREATE TABLE IF NOT EXISTS audit_checkpoints (
+    station_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, hash TEXT NOT NULL, ts TEXT NOT NULL,
+    file TEXT NOT NULL, sig TEXT NOT NULL, received_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS diagnostics (
     report_id TEXT PRIMARY KEY, station_id TEXT NOT NULL, received_at TEXT NOT NULL, report TEXT NOT NULL);
 """
@@ -80,6 +87,25 @@ class Store:
     def run(self, sql: str, *params: Any) -> int:
         with self._lock:
             return self._db.execute(sql, params).rowcount
+
+    def remember_nonce(self, station_id: str, nonce: str, keep_until: float, now: float) -> bool:
+        """Record a request's nonce; False when this station already used it (a replay).
+
+        Committed without an fsync (synchronous NORMAL, as the outbox claims a packet): the table
+        survives a killed process, and only a power cut in the last moments could forget a nonce,
+        whose request then stays replayable for what is left of its five minutes."""
+        with self._lock:
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            try:
+                with self.transaction() as db:
+                    db.execute("DELETE FROM nonces WHERE keep_until < ?", (now,))
+                    added = db.execute(
+                        "INSERT OR IGNORE INTO nonces (station_id, nonce, keep_until) VALUES (?, ?, ?)",
+                        (station_id, nonce, keep_until),
+                    ).rowcount
+            finally:
+                self._db.execute("PRAGMA synchronous=FULL")
+        return added == 1
 
     def meta(self, key: str, default: str | None = None) -> str | None:
         row = self.one("SELECT value FROM meta WHERE key = ?", key)

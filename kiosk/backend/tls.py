@@ -16,6 +16,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from kiosk.private import private_dir, write_private
+
 DEFAULT_NAMES = ("localhost", "127.0.0.1", "::1")
 
 
@@ -63,14 +65,13 @@ def ensure_certificates(
     The next certificate is valid from today, like the current one, and lasts a year longer: the
     backend may have to switch to it at any moment (a leaked key), and a pinned certificate whose
     validity starts next year would be refused by every station until then."""
-    tls_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(tls_dir)
     pins = []
     for slot, start, days in (("current", now, 730), ("next", now, 1095)):
         key_path, cert_path = tls_dir / f"{slot}.key", tls_dir / f"{slot}.crt"
         if not cert_path.exists():
             key_pem, cert_pem = make_certificate(names, start, days)
-            key_path.write_bytes(key_pem)
-            key_path.chmod(0o600)
-            cert_path.write_bytes(cert_pem)
+            write_private(key_path, key_pem)
+            write_private(cert_path, cert_pem)
         pins.append(cert_path.read_bytes())
     return tls_dir / "current.key", tls_dir / "current.crt", pins

@@ -1,15 +1,35 @@
-"""`kiosk backend serve|add-user|add-person|revoke-station|rotate-keys|stats`: the reference backend."""
+"""`kiosk backend serve|add-user|add-person|revoke-station|rotate-keys|stats`: the reference backend.
+
+`serve`, `add-user` and `add-person` may start a new backend in an empty folder; the others need one
+that exists (a mistyped `--backend-dir` must not make a whole new backend with keys). A folder that is
+a file, a port out of range or taken, or a host that is no address is one clear line.
+"""
 
 from __future__ import annotations
 
 import argparse
+import errno
 import getpass
+import socket
 import sys
 from pathlib import Path
 from typing import Any
 
 from kiosk.cli.context import Context
+from kiosk.cli.secrets import read_password_file
 from kiosk.errors import KioskError
+
+CREATES = ("serve", "add-user", "add-person")
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is 0 to 65535, not {port}")
+    return port
 
 
 def register(subparsers: Any) -> None:
@@ -23,7 +43,7 @@ def register(subparsers: Any) -> None:
 
     serve = command("serve", "run the backend over HTTPS (writes station-enrolment.json)")
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8443)
+    serve.add_argument("--port", type=_port, default=8443)
     serve.set_defaults(func=_serve)
 
     user = command("add-user", "add a clerk, supervisor or technician account")
@@ -38,7 +58,8 @@ def register(subparsers: Any) -> None:
     person.add_argument("--curp", required=True)
     person.add_argument("--nss")
     person.add_argument("--name", required=True)
-    person.add_argument("--birth-date")
+    person.add_argument("--birth-date", help="YYYY-MM-DD; must agree with the CURP (default: the CURP's)")
+    person.add_argument("--replace", action="store_true", help="overwrite a person already there")
     person.set_defaults(func=_add_person)
 
     revoke = command("revoke-station", "revoke a station: it may no longer submit or log anyone in")
@@ -57,15 +78,36 @@ def register(subparsers: Any) -> None:
 
 
 def _open(args: argparse.Namespace) -> Any:
+    import sqlite3
+
     from kiosk.backend.service import Backend
 
-    return Backend(args.backend_dir)
+    directory: Path = args.backend_dir
+    if args.backend_command not in CREATES and not (directory / "backend.db").is_file():
+        raise KioskError("backend.no_backend", path=str(directory))
+    try:
+        return Backend(directory)
+    except (OSError, sqlite3.DatabaseError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise KioskError("backend.dir_unusable", path=str(directory), reason=reason) from None
 
 
 def _serve(ctx: Context, args: argparse.Namespace) -> int:
     from kiosk.backend.server import serve
 
-    serve(args.backend_dir, args.host, args.port)
+    _open(args).close()  # the folder checked (and made) before anything listens
+    try:
+        serve(args.backend_dir, args.host, args.port)
+    except OSError as exc:
+        if isinstance(exc, socket.gaierror) or exc.errno in (
+            errno.EADDRINUSE,
+            errno.EADDRNOTAVAIL,
+            errno.EACCES,
+        ):
+            raise KioskError(
+                "backend.cannot_listen", host=args.host, port=args.port, reason=exc.strerror or str(exc)
+            ) from None
+        raise
     return 0
 
 
@@ -73,8 +115,11 @@ def _add_user(ctx: Context, args: argparse.Namespace) -> int:
     from kiosk.backend.errors import ApiError
     from kiosk.backend.operators import add_user
 
+    for field, value in (("username", args.username), ("name", args.name)):
+        if not value.strip() or value != value.strip():
+            raise KioskError("backend.bad_user", field=field)
     if args.password_file:
-        password = args.password_file.read_text(encoding="utf-8").rstrip("\r\n")
+        password = read_password_file(args.password_file)
     elif sys.stdin.isatty():
         password = getpass.getpass("password: ")
     else:
@@ -95,9 +140,12 @@ def _add_user(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _add_person(ctx: Context, args: argparse.Namespace) -> int:
+    from kiosk.backend.people import validated
+
+    validated(args.curp, args.nss, args.name, args.birth_date)  # before a new backend would be made
     backend = _open(args)
     try:
-        backend.add_person(args.curp.upper(), args.nss, args.name, args.birth_date)
+        backend.add_person(args.curp, args.nss, args.name, args.birth_date, replace=args.replace)
     finally:
         backend.close()
     return 0

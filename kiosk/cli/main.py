@@ -3,13 +3,20 @@
 Subcommands live wherever their code lives and register through the `kiosk.commands` entry-point group
 (`ui` registers `demo` and `run` that way), so this module never imports `ui`. A subcommand whose module
 fails to import still appears, and says why when run, instead of taking the whole command down.
+
+Whatever happens, a person sees one line: a `KioskError` in their language, or "internal error" with
+the exception's name for a bug (the traceback goes to the log file, or to the screen with `--debug`).
+Streams that cannot encode Spanish get a plain-ASCII spelling instead of an encoding error.
 """
 
 from __future__ import annotations
 
 import argparse
+import codecs
+import contextlib
 import logging
 import sys
+import unicodedata
 from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
@@ -62,9 +69,42 @@ def _language_from_environment() -> str:
         return "es_MX"
 
 
+def _transliterate(error: UnicodeError) -> tuple[str, int]:
+    """`errors=` handler for streams that cannot encode a character: "ó" -> "o", "«" -> '"', else "?"."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    text = error.object[error.start : error.end]
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return plain or "".join(_SUBSTITUTES.get(c, "?") for c in text), error.end
+
+
+_SUBSTITUTES = {"«": '"', "»": '"', "¿": "", "¡": "", "–": "-", "—": "-", "…": "..."}
+codecs.register_error("kiosk-transliterate", _transliterate)
+
+
+def _tolerant_streams() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="kiosk-transliterate")
+
+
+def _say(text: str) -> None:
+    """One line on standard error, if there is one to write to."""
+    try:
+        if sys.stderr is not None:
+            sys.stderr.write(f"kiosk: {text}\n")
+            sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from kiosk import config, hardening, logs
 
+    _tolerant_streams()
+    logging.getLogger("kiosk").addHandler(logging.NullHandler())  # never Python's last-resort traceback
     parser = build_parser()
     args = parser.parse_args(argv)
     language = "es_MX"
@@ -82,7 +122,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             parser.print_help()
             return 2
-        logs.setup(cfg.data_dir, cfg["log.level"], cfg["log.max_bytes"], cfg["log.backups"])
+        data_dir = config.ensure_data_dir(cfg.data_dir)
+        logs.setup(data_dir, cfg["log.level"], cfg["log.max_bytes"], cfg["log.backups"], language)
         ctx = Context(cfg, debug=args.debug)
         log.info("command start", extra={"command": args.command})
         result = args.func(ctx, args)
@@ -90,7 +131,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KioskError as exc:
         if args.debug:
             raise
-        print(f"kiosk: {exc.render(language)}", file=sys.stderr)
+        _say(exc.render(language))
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
@@ -100,8 +141,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         from kiosk.messages import Message
 
-        text = Message("cli.internal_error", {"error": f"{type(exc).__name__}: {exc}"}).render(language)
-        print(f"kiosk: {text}", file=sys.stderr)
+        _say(Message("cli.internal_error", {"error": f"{type(exc).__name__}: {exc}"}).render(language))
         return EX_SOFTWARE
 
 

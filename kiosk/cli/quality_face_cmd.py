@@ -67,18 +67,53 @@ def run_face(ctx: Context, args: argparse.Namespace) -> int:
     return 0 if all(report["passed"] for report in reports) else 1
 
 
+MIN_SIDE = 32  # smaller holds no face to measure
+MAX_PIXELS = 64 * 1024 * 1024  # larger than any camera's still: refused before it is decoded
+
+
 def read_rgb(path: Path) -> np.ndarray:
-    """Decode an image file to RGB; a missing or undecodable file is one clear error, not a traceback."""
+    """Decode an image file to RGB; a missing, undecodable, tiny or gigantic file is one clear error.
+
+    The size is read from the file's header first, so a 40000x40000 PNG is refused before gigabytes
+    are allocated for it."""
     try:
-        data = np.frombuffer(path.read_bytes(), dtype=np.uint8)
+        raw = path.read_bytes()
     except OSError as exc:
         raise KioskError(
             "quality.face.cli.bad_image", path=str(path), reason=exc.strerror or str(exc)
         ) from None
-    image = cv2.imdecode(data, cv2.IMREAD_COLOR) if data.size else None
+    size = _declared_size(raw)
+    if size is not None and size[0] * size[1] > MAX_PIXELS:
+        shown = f"{size[0]}x{size[1]}" if size[0] > 0 else f"more than {MAX_PIXELS} pixels"
+        raise KioskError("quality.face.cli.bad_image", path=str(path), reason=f"too large: {shown}")
+    try:
+        image = cv2.imdecode(np.frombuffer(raw, dtype=np.uint8), cv2.IMREAD_COLOR) if raw else None
+    except cv2.error:
+        image = None
     if image is None:
         raise KioskError("quality.face.cli.bad_image", path=str(path), reason="not a decodable image")
+    height, width = image.shape[:2]
+    if min(height, width) < MIN_SIDE:
+        raise KioskError("quality.face.cli.bad_image", path=str(path), reason=f"too small: {width}x{height}")
     return cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
+
+
+def _declared_size(raw: bytes) -> tuple[int, int] | None:
+    """(width, height) from the image's header without decoding it; None when Pillow cannot tell."""
+    import io
+    import warnings
+
+    from PIL import Image
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(raw)) as probe:
+                return probe.size
+    except Image.DecompressionBombError:  # beyond Pillow's own limit, far above ours: no size given
+        return (-1, -MAX_PIXELS - 1)
+    except Exception:  # not an image Pillow knows: OpenCV gets its chance
+        return None
 
 
 def write_image(path: Path, rgb: np.ndarray) -> None:

@@ -125,6 +125,25 @@ class BackendClient:
         _, data = self.http.call("POST", "/diagnostics", body={"report": report}, token=token)
         return parse(models.DiagnosticsStored, data)
 
+    # -- audit checkpoints ---------------------------------------------------------------------------
+    def last_checkpoint(self) -> models.AuditCheckpointAck | None:
+        """The newest audit checkpoint the backend acknowledged for this station; None before the first."""
+        try:
+            _, data = self.http.call("GET", "/audit/checkpoints/latest", idempotent=True)
+        except BackendError as exc:
+            if exc.api_code == "checkpoint_not_found":
+                return None
+            raise
+        return parse(models.AuditCheckpointAck, data)
+
+    def deliver_checkpoint(
+        self, checkpoint: Mapping[str, Any], acknowledged: Mapping[str, Any] | None
+    ) -> models.AuditCheckpointAck:
+        """Deliver a signed checkpoint with the hash the log holds at the last acknowledged seq."""
+        body = {"checkpoint": dict(checkpoint), "acknowledged": dict(acknowledged) if acknowledged else None}
+        _, data = self.http.call("POST", "/audit/checkpoints", body=body, idempotent=True)
+        return parse(models.AuditCheckpointAck, data)
+
     # -- packets ------------------------------------------------------------------------------------
     def submit(self, packet_id: str, blob: bytes) -> tuple[models.ReceiptBody, models.Receipt, bool]:
         """Deliver a sealed packet; returns the verified receipt and whether it was a resend."""

@@ -6,7 +6,9 @@ again may help, so the outbox and the screens never parse exceptions from `reque
 
 from __future__ import annotations
 
+import hashlib
 import json
+import secrets
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -16,7 +18,15 @@ import requests
 from pydantic import BaseModel, ValidationError
 
 from kiosk.api import API_PREFIX
-from kiosk.api.envelopes import HEADER_SIGNATURE, HEADER_STATION, HEADER_TIME, b64, request_bytes
+from kiosk.api.envelopes import (
+    HEADER_CONTENT_SHA256,
+    HEADER_NONCE,
+    HEADER_SIGNATURE,
+    HEADER_STATION,
+    HEADER_TIME,
+    b64,
+    request_bytes,
+)
 from kiosk.api.errors import BY_CODE
 from kiosk.clock import Clock, rfc3339, utcnow
 from kiosk.errors import KioskError
@@ -117,10 +127,8 @@ class HttpClient:
         if signed:
             if not (self.station_id and self.sign):
                 raise KioskError("station.not_registered")
-            stamp = rfc3339(self.clock())
-            headers[HEADER_STATION] = self.station_id
-            headers[HEADER_TIME] = stamp
-            headers[HEADER_SIGNATURE] = b64(self.sign(request_bytes(method, full_path, stamp, data)))
+            digest = hashlib.sha256(data).hexdigest()
+            headers.update(signed_headers(self.station_id, self.sign, method, full_path, digest, self.clock))
         try:
             answer = self.http.request(
                 method,
@@ -143,6 +151,28 @@ class HttpClient:
         # the response's socket open (and a server waiting for it) until garbage collection.
         del answer
         return status, _decode(status, content)
+
+
+def signed_headers(
+    station_id: str,
+    sign: Callable[[bytes], bytes],
+    method: str,
+    full_path: str,
+    body_sha256: str,
+    clock: Clock = utcnow,
+) -> dict[str, str]:
+    """The headers that authenticate one station request (docs/backend.md, "Station requests").
+
+    A fresh nonce every time: every attempt is a new request, so a retry is never taken for a replay."""
+    stamp = rfc3339(clock())
+    nonce = secrets.token_urlsafe(18)
+    return {
+        HEADER_STATION: station_id,
+        HEADER_TIME: stamp,
+        HEADER_NONCE: nonce,
+        HEADER_CONTENT_SHA256: body_sha256,
+        HEADER_SIGNATURE: b64(sign(request_bytes(method, full_path, stamp, nonce, body_sha256))),
+    }
 
 
 def _bounded(answer: requests.Response) -> bytes:

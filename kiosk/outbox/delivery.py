@@ -8,10 +8,11 @@ from typing import Any
 
 from kiosk.client.backend import BackendClient
 from kiosk.outbox import faults
+from kiosk.outbox.health import OUTBOX_FILE
 from kiosk.outbox.sender import Deliver
 from kiosk.outbox.store import OutboxStore
 
-OUTBOX_FILE = "outbox.db"
+__all__ = ["OUTBOX_FILE", "deliver_with", "open_outbox", "verify_stored_receipt"]
 
 
 def open_outbox(data_dir: Path) -> OutboxStore:

@@ -7,6 +7,11 @@ everything else (network, backend down or lying, station-wide problems such as a
 revoked station) leaves it queued and tries again later. A failure of the backend also pauses the
 whole queue, so a station with 200 waiting packets makes one request per backoff step during an
 outage, not 200. A bug in the delivery code (any other exception) postpones only that packet.
+
+Given the station's audit log, the sender records every outcome that settles a packet there (a
+verified receipt, a rejection): whoever delivered it, the window application or `kiosk outbox
+flush`. `after_round` runs when the queue has run dry (the station's audit checkpoints go to the
+backend then, see `kiosk.audit.remote.CheckpointCourier`).
 """
 
 from __future__ import annotations
@@ -17,8 +22,11 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
+from kiosk.audit import events
 from kiosk.client.http import BackendError
+from kiosk.errors import KioskError
 from kiosk.outbox import faults
 from kiosk.outbox.store import OutboxStore
 
@@ -62,8 +70,12 @@ class Sender:
         max_delay: float = 600.0,
         clock: Callable[[], float] = time.time,
         rng: random.Random | None = None,
+        audit: Any = None,
+        after_round: Callable[[], None] | None = None,
     ) -> None:
         self.store = store
+        self.audit = audit
+        self.after_round = after_round
         self.deliver = deliver
         self.base_delay = base_delay
         self.max_delay = max_delay
@@ -106,6 +118,7 @@ class Sender:
             if exc.api_code in PACKET_FAULTS:
                 self.store.reject(packet.packet_id, exc.api_code)
                 log.warning("packet rejected", extra={"packet_id": packet.packet_id, "code": exc.api_code})
+                self._audit(events.DELIVERY_FAILED, packet_id=packet.packet_id, code=exc.api_code, final=True)
                 return Outcome(packet.packet_id, "rejected", exc.api_code)
             now = self.clock()
             delay = self.backoff(packet.attempts)
@@ -136,7 +149,17 @@ class Sender:
         )
         self._purged = True
         log.info("packet delivered", extra={"packet_id": packet.packet_id, "folio": folio})
+        self._audit(events.RECEIPT, packet_id=packet.packet_id, folio=folio)
         return Outcome(packet.packet_id, "delivered", folio)
+
+    def _audit(self, event: str, **fields: Any) -> None:
+        """Record a settled packet; a log that cannot be written (full disk) must not undo a delivery."""
+        if self.audit is None:
+            return
+        try:
+            self.audit.append(event, role="system", fields=fields)
+        except (KioskError, OSError):
+            log.warning("delivery not audited", extra={"packet_id": str(fields.get("packet_id"))})
 
     def drain(self, deadline: float | None = None) -> list[Outcome]:
         """Deliver everything due now; stop early when the backend fails (the rest would fail the same)."""
@@ -183,6 +206,8 @@ class Sender:
         outcome = self.deliver_one()
         if outcome is not None:
             return 0.0
+        if self.after_round is not None:
+            self.after_round()
         due = self.store.next_due_at()
         return idle_interval if due is None else max(0.05, min(idle_interval, due - self.clock()))
 

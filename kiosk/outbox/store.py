@@ -24,6 +24,7 @@ from typing import Any
 from kiosk.errors import KioskError
 from kiosk.packet import header as packet_header
 from kiosk.packet.errors import PacketError
+from kiosk.private import private_dir
 from kiosk.sqlite_db import connect, immediate
 
 STATES = ("sealed", "sending", "delivered", "rejected", "purged")
@@ -70,6 +71,7 @@ class Packet:
     folio: str | None
     test: bool
     exported_at: float | None
+    delivered_at: float | None = None
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> Packet:
@@ -88,6 +90,7 @@ class Packet:
             row["folio"],
             bool(row["test"]),
             row["exported_at"],
+            row["delivered_at"],
         )
 
 
@@ -113,7 +116,7 @@ def _check_sealed(packet_id: str, blob: bytes, digest: str) -> None:
 
 class OutboxStore:
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent)
         self.path = path
         self._lock = threading.RLock()
         self._db = connect(path, SCHEMA, secure_delete=True)
@@ -157,6 +160,36 @@ class OutboxStore:
             if _is_full(exc):
                 raise KioskError("outbox.disk_full", path=str(self.path)) from None
             raise KioskError("outbox.write_failed", path=str(self.path), reason=str(exc)) from None
+
+    def restore(self, packets: Iterable[Packet]) -> int:
+        """Put back rows read from a damaged outbox (`kiosk.outbox.salvage`), states and receipts kept.
+
+        A row that keeps its sealed bytes must still pass the sealed-packet check (its clear header
+        names it, its digest matches): a damaged blob is left out rather than delivered to be refused.
+        Returns how many rows were added (an id already here is skipped)."""
+        rows = []
+        for p in packets:
+            if p.state not in STATES or (p.blob is None and p.state in PENDING):
+                continue
+            if p.blob is not None:
+                try:
+                    _check_sealed(p.packet_id, p.blob, p.digest)
+                except ValueError:
+                    continue
+            rows.append(
+                (p.packet_id, p.created_at, p.state, p.blob, p.digest, p.size, int(p.test), p.attempts,
+                 p.last_error, p.reject_code, p.receipt, p.folio, p.delivered_at, p.exported_at)
+            )  # fmt: skip
+        with self._tx() as db:
+            return sum(
+                db.execute(
+                    "INSERT OR IGNORE INTO packets (packet_id, created_at, state, blob, digest, size, test, "
+                    "attempts, last_error, reject_code, receipt, folio, delivered_at, exported_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    row,
+                ).rowcount
+                for row in rows
+            )
 
     def recover(self) -> int:
         """After a crash: what was being sent goes back to the queue, due now; interrupted purges finish."""

@@ -8,7 +8,6 @@ last verified configuration envelope, so a station can start offline and never a
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ from kiosk.client.backend import BackendClient, policy_expired, verify_config
 from kiosk.client.http import BackendError, HttpClient
 from kiosk.clock import Clock, parse_rfc3339, rfc3339, utcnow
 from kiosk.errors import KioskError
+from kiosk.private import private_dir, write_private
 from kiosk.station.keys import StationKeys
 
 STATE_FILE = "station.json"
@@ -92,7 +92,7 @@ def register(
 ) -> tuple[StationLink, models.StationConfig]:
     """Join the backend named by an enrolment file with its one-time token; then fetch the signed config."""
     document = read_enrolment_file(enrolment_file)
-    data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(data_dir)
     _atomic_write(data_dir / PINS_FILE, "".join(document["pins"]).encode("ascii"))
     http = HttpClient(document["url"], data_dir / PINS_FILE, timeout=timeout, clock=clock)
     try:
@@ -155,9 +155,5 @@ def cached_config(link: StationLink, data_dir: Path, clock: Clock = utcnow) -> m
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    tmp.replace(path)
+    """Whole or not at all, and owner-only like everything in the station's folder."""
+    write_private(path, data)

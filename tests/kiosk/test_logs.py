@@ -2,6 +2,8 @@ import json
 import logging
 from pathlib import Path
 
+import pytest
+
 from kiosk import logs
 from kiosk.masking import mask_curp, mask_nss, mask_rfc, mask_text
 
@@ -57,3 +59,54 @@ def test_setup_twice_does_not_duplicate_lines(tmp_path: Path) -> None:
     path = logs.setup(tmp_path)
     logging.getLogger("kiosk.once").warning("only once")
     assert path.read_text(encoding="utf-8").count("only once") == 1
+
+
+@pytest.mark.fault
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full to stand for a full disk")
+def test_a_full_disk_costs_one_line_and_no_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "logs").mkdir()
+    (tmp_path / "logs" / logs.LOG_FILE).symlink_to("/dev/full")
+    device_mode = Path("/dev/full").stat().st_mode
+    logs.PrivateRotatingFileHandler.failures = 0
+    logs.setup(tmp_path, "INFO", language="en")
+    log = logging.getLogger("kiosk.fulldisk")
+    for n in range(5):
+        log.info("line %d", n)
+    try:
+        raise ValueError("boom")
+    except ValueError:
+        log.exception("with a traceback to write")
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "Logging error" not in err
+    shown = f"kiosk: the technical log {tmp_path / 'logs' / logs.LOG_FILE} cannot be written (disk full?)"
+    assert err.strip().splitlines() == [shown + "; the station goes on without it"]
+    assert logs.PrivateRotatingFileHandler.failures == 6
+    assert Path("/dev/full").stat().st_mode == device_mode  # the device itself left alone
+    for name in ("kiosk", "devices", "ui"):  # later tests must not log into the full disk
+        for handler in [h for h in logging.getLogger(name).handlers if h.get_name() == "kiosk-file"]:
+            logging.getLogger(name).removeHandler(handler)
+            handler.close()
+    assert capsys.readouterr().err == ""  # closing it says nothing more either
+
+
+@pytest.mark.fault
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full to stand for a full disk")
+def test_a_command_on_a_full_disk_still_does_its_work(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    (tmp_path / "logs").mkdir()
+    (tmp_path / "logs" / logs.LOG_FILE).symlink_to("/dev/full")
+    done = subprocess.run(
+        [sys.executable, "-m", "kiosk.cli.main", "--lang", "en", "outbox", "status", "--json"],
+        capture_output=True,
+        env={**os.environ, "KIOSK_DATA_DIR": str(tmp_path)},
+        timeout=120,
+        check=False,
+    )
+    err = done.stderr.decode()
+    assert done.returncode == 0 and '"sealed": 0' in done.stdout.decode()
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1

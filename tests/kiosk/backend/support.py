@@ -9,6 +9,8 @@ a backend is started while the clock still reads the real time (its certificates
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import secrets
 import socket
 import ssl
 from dataclasses import dataclass
@@ -16,11 +18,20 @@ from pathlib import Path
 from typing import Any, Literal
 
 from kiosk.api import models
+from kiosk.api.envelopes import (
+    HEADER_CONTENT_SHA256,
+    HEADER_NONCE,
+    HEADER_SIGNATURE,
+    HEADER_STATION,
+    HEADER_TIME,
+    b64,
+    request_bytes,
+)
 from kiosk.backend.operators import add_user
 from kiosk.backend.server import Running, write_enrolment_file
 from kiosk.backend.service import MAX_PACKET_BYTES
 from kiosk.client.backend import BackendClient
-from kiosk.clock import utcnow
+from kiosk.clock import rfc3339, utcnow
 from kiosk.packet import container, signing
 from kiosk.packet.header import PacketHeader
 from kiosk.packet.ids import new_packet_id
@@ -142,30 +153,56 @@ def forged(
     return SealedPacket(full.packet_id, header, blob)
 
 
-def declare_oversized_packet(running: Running, joined: Joined) -> bytes:
-    """POST /packets declaring one byte more than the limit, with no body at all; the raw answer.
+def signed_headers(
+    joined: Joined, method: str, path: str, body: bytes = b"", **changes: str
+) -> dict[str, str]:
+    """The station signature headers of one request, as the client makes them (`changes` override)."""
+    stamp = rfc3339(utcnow())
+    nonce = secrets.token_urlsafe(18)
+    digest = hashlib.sha256(body).hexdigest()
+    signature = joined.keys.sign(request_bytes(method, path, stamp, nonce, digest)).ed25519
+    headers = {
+        HEADER_STATION: joined.station_id,
+        HEADER_TIME: stamp,
+        HEADER_NONCE: nonce,
+        HEADER_CONTENT_SHA256: digest,
+        HEADER_SIGNATURE: b64(signature),
+    }
+    return {**headers, **changes}
 
-    Nothing near the limit is allocated or sent: the backend must answer from the declared length."""
+
+def raw_request(running: Running, joined: Joined, head: str) -> bytes:
+    """Send a request's head over TLS and return the raw answer (the body is never sent)."""
     host, port = running.url.removeprefix("https://").rsplit(":", 1)
     context = ssl.create_default_context(cafile=str(joined.data_dir / PINS_FILE))
-    request = (
-        "POST /api/v1/packets HTTP/1.1\r\n"
-        f"Host: {host}:{port}\r\n"
-        "Content-Type: application/octet-stream\r\n"
-        f"Content-Length: {MAX_PACKET_BYTES + 1}\r\n"
-        f"X-Packet-Id: {new_packet_id()}\r\n"
-        f"X-Kiosk-Station: {joined.station_id}\r\n"
-        "\r\n"
-    ).encode("ascii")
     answer = b""
     with (
         socket.create_connection((host, int(port)), timeout=10) as raw,
         context.wrap_socket(raw, server_hostname=host) as tls,
     ):
-        tls.sendall(request)
+        tls.sendall(head.encode("ascii"))
         while not answer.rstrip().endswith(b"}"):
             chunk = tls.recv(4096)
             if not chunk:
                 break
             answer += chunk
     return answer
+
+
+def declare_oversized_packet(running: Running, joined: Joined, signed: bool = True) -> bytes:
+    """POST /packets declaring one byte more than the limit, with no body at all; the raw answer.
+
+    Nothing near the limit is allocated or sent: the backend must answer from the declared length
+    (after the signature headers, which cover the declared digest, were checked)."""
+    host, port = running.url.removeprefix("https://").rsplit(":", 1)
+    headers = signed_headers(joined, "POST", "/api/v1/packets", b"x" * 16)
+    if not signed:
+        headers = {HEADER_STATION: joined.station_id}
+    head = (
+        "POST /api/v1/packets HTTP/1.1\r\n"
+        f"Host: {host}:{port}\r\n"
+        "Content-Type: application/octet-stream\r\n"
+        f"Content-Length: {MAX_PACKET_BYTES + 1}\r\n"
+        f"X-Packet-Id: {new_packet_id()}\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers.items()) + "\r\n"
+    )
+    return raw_request(running, joined, head)

@@ -163,6 +163,7 @@ def test_the_figures_count_every_outcome(tmp_path: Path) -> None:
             },
             "duplicates": 1,
             "stations": 2,
+            "audit_conflicts": 0,
         }
         station.client.http.close()
         bare.client.http.close()

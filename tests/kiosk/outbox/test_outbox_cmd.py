@@ -75,7 +75,14 @@ def test_flush_delivers_everything_and_status_shows_it_purged(
     code, out, _ = run(capsys, "outbox", "flush", "--json")
     result = json.loads(out)
     assert code == 0
-    assert result == {"delivered": 2, "rejected": 0, "postponed": 0, "waiting": 0, "last_error": None}
+    assert result == {
+        "delivered": 2,
+        "rejected": 0,
+        "postponed": 0,
+        "waiting": 0,
+        "last_error": None,
+        "audit_checkpoint": True,
+    }
     status = json.loads(run(capsys, "outbox", "status", "--json")[1])
     assert (status["purged"], status["sealed"], status["oldest_pending_age_s"]) == (2, 0, None)
     assert backend.backend.stats()["accepted"] == 2
@@ -144,3 +151,111 @@ def test_import_of_a_damaged_export_fails_in_one_line(
         capsys, "--lang", "en", "--data-dir", str(tmp_path / "b"), "outbox", "import", str(usb)
     )
     assert code != 0 and "damaged" in err and "nothing was imported" in err
+
+
+def audit_entries(data_dir: Path, event: str) -> list[dict[str, object]]:
+    from kiosk.audit import AuditLog
+
+    return [e.fields for e in AuditLog.open(data_dir).entries() if e.event == event]
+
+
+@pytest.mark.fault
+def test_every_delivery_made_by_flush_is_audited_and_the_checkpoint_reaches_the_backend(
+    capsys: pytest.CaptureFixture[str], backend: Running, station: Station
+) -> None:
+    ids = queue_real_packets(station, 5)
+    code, out, _ = run(capsys, "outbox", "flush", "--json")
+    assert code == 0 and json.loads(out)["delivered"] == 5
+    receipts = audit_entries(station.data_dir, "receipt")
+    assert sorted(str(r["packet_id"]) for r in receipts) == sorted(ids)
+    assert all(str(r["folio"]).startswith("ACU-") for r in receipts)
+    from kiosk.audit import AuditLog
+
+    acknowledged = station.client.last_checkpoint()
+    assert acknowledged is not None and acknowledged.seq == AuditLog.open(station.data_dir).last_seq()
+
+
+def seal_entries(station: Station, ids: list[str]) -> None:
+    from kiosk.audit import events
+    from kiosk.audit.station import open_station_log
+
+    audit = open_station_log(station.data_dir, station.keys)
+    for packet_id in ids:
+        audit.append(events.SEAL, fields={"packet_id": packet_id})
+    audit.close()
+
+
+@pytest.mark.fault
+def test_status_of_a_deleted_outbox_says_what_is_missing_and_exits_non_zero(
+    capsys: pytest.CaptureFixture[str], backend: Running, station: Station
+) -> None:
+    ids = queue_real_packets(station, 3)
+    seal_entries(station, ids)
+    for suffix in ("", "-wal", "-shm"):
+        (station.data_dir / f"outbox.db{suffix}").unlink(missing_ok=True)
+    code, out, _ = run(capsys, "--lang", "en", "outbox", "status", "--json")
+    status = json.loads(out)
+    assert code == 1 and status["sealed"] == 0 and status["health"]["state"] == "missing"
+    assert sorted(m["packet_id"] for m in status["health"]["missing"]) == sorted(ids)
+    code, out, _ = run(capsys, "--lang", "en", "outbox", "status")
+    assert code == 1 and "is missing 3 sealed packets" in out
+
+
+@pytest.mark.fault
+def test_salvage_asks_the_backend_for_what_it_received_and_reports_the_rest(
+    capsys: pytest.CaptureFixture[str], backend: Running, station: Station
+) -> None:
+    delivered = queue_real_packets(station, 2)
+    assert run(capsys, "outbox", "flush")[0] == 0
+    waiting = queue_real_packets(station, 1)
+    seal_entries(station, delivered + waiting)
+    for suffix in ("", "-wal", "-shm"):
+        (station.data_dir / f"outbox.db{suffix}").unlink(missing_ok=True)
+    code, out, _ = run(capsys, "--lang", "en", "outbox", "salvage", "--json")
+    report = json.loads(out)
+    assert code == 1 and report["lost"] == [
+        {"packet_id": waiting[0], "sealed_at": report["lost"][0]["sealed_at"]}
+    ]
+    code, out, _ = run(capsys, "--lang", "en", "outbox", "salvage")
+    assert code == 1 and "--accept-loss" in out
+    assert run(capsys, "outbox", "check")[0] == 1
+    code, out, _ = run(capsys, "outbox", "salvage", "--accept-loss", "--json")
+    assert code == 0 and json.loads(out)["reconciled"] is True
+    assert run(capsys, "outbox", "check")[0] == 0
+    store = open_outbox(station.data_dir)
+    try:
+        rows = {p.packet_id: p for p in store.all()}
+    finally:
+        store.close()
+    assert set(rows) == set(delivered)  # delivered ones came back from the backend with their receipts
+    assert all(rows[p].state == "purged" and rows[p].folio for p in delivered)
+
+
+@pytest.mark.fault
+@pytest.mark.parametrize("command", ["status", "check", "flush", "export"])
+def test_a_corrupt_outbox_is_one_clear_line_for_every_command(
+    capsys: pytest.CaptureFixture[str], backend: Running, station: Station, tmp_path: Path, command: str
+) -> None:
+    queue_real_packets(station, 1)
+    (station.data_dir / "outbox.db-wal").unlink(missing_ok=True)
+    (station.data_dir / "outbox.db-shm").unlink(missing_ok=True)
+    path = station.data_dir / "outbox.db"
+    path.write_bytes(b"this is not a database at all" * 200)
+    argv = ["--lang", "en", "outbox", command] + ([str(tmp_path / "usb")] if command == "export" else [])
+    code, out, err = run(capsys, *argv)
+    shown = (out + err).strip()
+    assert code != 0 and "damaged" in shown and "internal error" not in shown
+    assert "kiosk outbox salvage" in shown and "Traceback" not in shown
+
+
+@pytest.mark.bad_input
+def test_export_to_a_file_or_an_unwritable_place_is_one_clear_line(
+    capsys: pytest.CaptureFixture[str], backend: Running, station: Station, tmp_path: Path
+) -> None:
+    queue_real_packets(station, 1)
+    a_file = tmp_path / "a-file"
+    a_file.write_text("x")
+    for target in (a_file, a_file / "inside", Path("/proc/kiosk-export")):
+        code, _, err = run(capsys, "--lang", "en", "outbox", "export", str(target))
+        assert code == 1 and err.startswith("kiosk: cannot export to"), err
+        assert len(err.strip().splitlines()) == 1
