@@ -13,7 +13,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from kiosk.cli.context import Context
+from kiosk.cli.context import Context, write_out
+from kiosk.cli.secrets import read_password_file
 from kiosk.errors import KioskError
 from kiosk.messages import Message
 
@@ -45,14 +46,7 @@ def register(subparsers: Any) -> None:
 
 def _secret(file: Path | None, env: str) -> str | None:
     if file is not None:
-        try:
-            data = file.read_bytes()
-        except OSError as exc:
-            raise KioskError("enrol.password_file", path=str(file), reason=exc.strerror or str(exc)) from None
-        try:
-            return data.decode("utf-8").rstrip("\r\n")
-        except UnicodeDecodeError:
-            raise KioskError("enrol.password_file", path=str(file), reason="not text") from None
+        return read_password_file(file)
     return os.environ.get(env)
 
 
@@ -101,14 +95,13 @@ def _enrol(ctx: Context, args: argparse.Namespace) -> int:
 
     def progress(result: Any) -> None:
         if not args.json:
-            ctx.out.write(ctx.text(_line(result)) + "\n")
-            ctx.out.flush()
+            write_out(ctx.out, ctx.text(_line(result)) + "\n")
 
     results = run(plan, progress)
     if args.json:
         ctx.emit([r.to_json(ctx.language) for r in results], True)
     else:
-        ctx.out.write(ctx.text(Message("enrol.where", {"dir": str(data_dir)})) + "\n")
+        write_out(ctx.out, ctx.text(Message("enrol.where", {"dir": str(data_dir)})) + "\n")
     return 0 if all(r.outcome == "delivered" and r.receipt_verified for r in results) else 1
 
 

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from kiosk.audit.remote import deliver_checkpoint
 from kiosk.enrol.flow import Enrolment
 from kiosk.enrol.station import StationContext
 from kiosk.errors import KioskError
@@ -83,12 +84,16 @@ class Desk:
         self.events.logout.emit(reason=reason)
         self.events.status.emit()
 
+        audit = self.station.audit
+
         def tell_backend() -> None:
-            if token is not None and client is not None:
-                try:
-                    client.logout(token)
-                except KioskError as exc:
-                    log.info("backend logout failed: %s", exc.message.code)
+            if token is None or client is None:
+                return
+            try:
+                client.logout(token)
+                deliver_checkpoint(client, audit)  # the backend can then tell if this log is ever cut
+            except KioskError as exc:
+                log.info("backend logout or checkpoint failed: %s", exc.message.code)
 
         return Job("logout", tell_backend, lambda _: None)
 

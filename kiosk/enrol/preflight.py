@@ -9,7 +9,6 @@ screen say, before the person sits down, what the technician must fix.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -17,7 +16,9 @@ from kiosk.clock import parse_rfc3339
 from kiosk.enrol.station import StationContext
 from kiosk.messages import Message
 from kiosk.operators.login import OperatorLogin
+from kiosk.outbox.health import check_outbox
 from kiosk.roles import Permission
+from kiosk.station.disk import free_space_problem
 
 Check = Callable[[StationContext, OperatorLogin], Message | None]
 
@@ -43,21 +44,15 @@ def outbox_frozen(station: StationContext, operator: OperatorLogin) -> Message |
 
 
 def outbox_sound(station: StationContext, operator: OperatorLogin) -> Message | None:
+    """The outbox file is sound and holds every packet the audit log says was sealed here."""
     problems = [p for p in station.outbox.integrity() if p != "ok"]
     if problems:
         return Message("enrol.outbox_damaged", {"problem": problems[0][:120]})
-    return None
+    return check_outbox(station.data_dir, station.audit)
 
 
 def disk_space(station: StationContext, operator: OperatorLogin) -> Message | None:
-    minimum = station.policy.min_free_disk_mb
-    try:
-        free_mb = shutil.disk_usage(station.data_dir).free // (1024 * 1024)
-    except OSError as exc:
-        return Message("enrol.disk_unreadable", {"reason": exc.strerror or str(exc)})
-    if free_mb < minimum:
-        return Message("enrol.disk_low", {"free": free_mb, "minimum": minimum})
-    return None
+    return free_space_problem(station.data_dir, station.policy.min_free_disk_mb)
 
 
 def devices_ready(station: StationContext, operator: OperatorLogin) -> Message | None:

@@ -15,6 +15,7 @@ from typing import Any
 from devices.policy import DevicePolicy
 from devices.registry import Registry
 from kiosk.api import models
+from kiosk.audit.remote import CheckpointCourier
 from kiosk.audit.station import open_station_log
 from kiosk.client.http import BackendError
 from kiosk.enrol.devices import StationDevices
@@ -103,7 +104,9 @@ def open_station(
         outbox=outbox,
         audit=audit,
         devices=devices,
-        sender=Sender(outbox, deliver_with(client)),
+        sender=Sender(
+            outbox, deliver_with(client), audit=audit, after_round=CheckpointCourier(client, audit)
+        ),
         test=test,
         online=online,
     )

@@ -126,13 +126,8 @@ def run(submission: Submission, station: StationContext) -> ReceiptView:
         test=context.test,
     )
     view = deliver(station, base, submission.deliver_within)
-    if view.kind == "acuse":
-        log(events.RECEIPT, packet_id=sealed.packet_id, folio=view.folio)
-    elif view.kind == "refused":
-        code = view.reason.params.get("code", "") if view.reason else ""
-        log(events.RECEIPT_REJECTED, packet_id=sealed.packet_id, code=code)
-    else:
-        log(events.DELIVERY_FAILED, packet_id=sealed.packet_id)
+    if view.kind == "provisional":  # the sender audits what settles a packet (receipt, refusal)
+        log(events.DELIVERY_FAILED, packet_id=sealed.packet_id, final=False, provisional_receipt=True)
     return view
 
 
@@ -140,7 +135,7 @@ def deliver(station: StationContext, view: ReceiptView, within: float) -> Receip
     """Deliver what is due (oldest first) until this packet is answered or `within` seconds pass."""
     packet_id = view.packet_id
     if station.client is not None and within > 0:
-        sender = station.sender or Sender(station.outbox, deliver_with(station.client))
+        sender = station.sender or Sender(station.outbox, deliver_with(station.client), audit=station.audit)
         sender.poke()
         deadline = time.monotonic() + within
         while time.monotonic() < deadline:

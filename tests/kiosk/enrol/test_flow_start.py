@@ -76,7 +76,7 @@ def test_the_outbox_freeze_is_consulted_by_age(bench: Bench) -> None:
 
 def test_too_little_free_disk_refuses(bench: Bench) -> None:
     bench.set_policy(min_free_disk_mb=10**9)
-    assert refused(bench) == "enrol.disk_low"
+    assert refused(bench) == "station.disk_low"
 
 
 def test_an_unplugged_reader_refuses_before_capture(bench: Bench) -> None:
@@ -104,6 +104,16 @@ def test_unknown_device_registration_refuses(bench: Bench) -> None:
 def test_a_damaged_outbox_refuses(bench: Bench, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(type(bench.station.outbox), "integrity", lambda self: ["page 3 is never used"])
     assert refused(bench) == "enrol.outbox_damaged"
+
+
+def test_an_outbox_that_lost_sealed_packets_refuses(bench: Bench) -> None:
+    """The audit log says a packet was sealed here; the outbox no longer has it (deleted, emptied)."""
+    flow = bench.start()
+    flow.wipe("stopped")
+    bench.station.audit.append(
+        "seal", actor="op-clerk", fields={"packet_id": "0190c2a4-0000-7000-8000-000000000001"}
+    )
+    assert refused(bench).startswith("outbox.damaged")
 
 
 def _removed(info: object) -> object:
