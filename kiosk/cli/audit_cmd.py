@@ -21,8 +21,10 @@ from kiosk.audit.chain import AUDIT_DIR
 from kiosk.audit.station import station_verifier
 from kiosk.audit.verify import Issue, Remote, verify_log
 from kiosk.cli.context import Context
+from kiosk.cli.operator import add_operator_options, check_operator
 from kiosk.errors import KioskError
 from kiosk.messages import Message
+from kiosk.roles import Permission
 
 EXIT_BROKEN = 1
 
@@ -42,6 +44,7 @@ def register(subparsers: Any) -> None:
     verify.add_argument(
         "--offline", action="store_true", help="do not ask the backend for its last acknowledged checkpoint"
     )
+    add_operator_options(verify)
     verify.set_defaults(func=run_verify)
 
 
@@ -50,6 +53,9 @@ def run_verify(ctx: Context, args: argparse.Namespace) -> int:
     directory = args.dir or own
     if args.dir is not None and not args.dir.is_dir():
         raise KioskError("audit.no_such_dir", path=str(args.dir))
+    record = None
+    if args.dir is None or args.dir.resolve() == own.resolve():  # this station's own log: its operators only
+        _operator, record = check_operator(ctx, args, Permission.VERIFY_AUDIT, "audit verify")
     verifier = None if args.no_signatures else station_verifier(ctx.data_dir, args.public_key)
     remote, remote_note = (None, None) if args.offline else _remote(ctx, directory, own)
     report = verify_log(directory, verify=verifier, remote=remote)
@@ -73,6 +79,8 @@ def run_verify(ctx: Context, args: argparse.Namespace) -> int:
         return "\n".join(lines)
 
     ctx.emit(data, args.json, human)
+    if record is not None:
+        record()  # the access goes into the log after it was read as it stood
     return 0 if report.ok else EXIT_BROKEN
 
 

@@ -21,8 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.cli.context import Context
+from kiosk.cli.operator import add_operator_options, require_operator
 from kiosk.errors import KioskError
 from kiosk.messages import Message
+from kiosk.roles import Permission
 
 
 def register(subparsers: Any) -> None:
@@ -41,6 +43,7 @@ def register(subparsers: Any) -> None:
         "--accept-loss", action="store_true", help="record (audited) packets that cannot be recovered"
     )
     salvage.add_argument("--json", action="store_true")
+    add_operator_options(salvage)
     salvage.set_defaults(func=_salvage)
     flush = sub.add_parser("flush", help="deliver every pending packet now")
     flush.add_argument("--timeout", type=float, default=120.0, help="give up after this many seconds")
@@ -49,6 +52,7 @@ def register(subparsers: Any) -> None:
     export = sub.add_parser("export", help="copy pending packets to a folder (removable media)")
     export.add_argument("dir", type=Path)
     export.add_argument("--json", action="store_true")
+    add_operator_options(export)
     export.set_defaults(func=_export)
     imp = sub.add_parser("import", help="queue the packets of an exported folder for delivery")
     imp.add_argument("dir", type=Path)
@@ -131,6 +135,8 @@ def _check(ctx: Context, args: argparse.Namespace) -> int:
 
 def _salvage(ctx: Context, args: argparse.Namespace) -> int:
     from kiosk.audit.station import open_station_log
+
+    require_operator(ctx, args, Permission.OUTBOX_EXPORT, "outbox salvage")
     from kiosk.outbox.salvage import salvage
     from kiosk.station.keys import StationKeys
     from kiosk.station.link import StationLink
@@ -243,6 +249,7 @@ def _export(ctx: Context, args: argparse.Namespace) -> int:
     from kiosk.outbox import media
 
     link, keys = _station(ctx)
+    require_operator(ctx, args, Permission.OUTBOX_EXPORT, "outbox export")
     with opened(ctx.data_dir) as store:
         try:
             document = media.export(

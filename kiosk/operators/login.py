@@ -196,6 +196,18 @@ class Authenticator:
             with contextlib.suppress(KioskError):
                 self.client.logout(session.token)
         operator = session.operator
+        # An online check is as good as a login: remembered, so this person can confirm offline later.
+        self.cache.remember(
+            Remembered(
+                username,
+                operator.operator_id,
+                operator.name,
+                operator.role,
+                "password",
+                password_verifier(password),
+                self.clock(),
+            )
+        )
         return VerifiedOperator(operator.operator_id, parse_role(operator.role), operator.name)
 
     # -- internals ------------------------------------------------------------------------------------------

@@ -52,6 +52,15 @@ def cut(audit_dir: Path, keep: int) -> None:
     points.write_bytes(b"".join(kept))
 
 
+@pytest.fixture(autouse=True)
+def _technician(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`audit verify` of the station's own log: a technician signs for it."""
+    from tests.fixtures.backend import TECH_PASSWORD
+
+    monkeypatch.setenv("KIOSK_USERNAME", "tecnico")
+    monkeypatch.setenv("KIOSK_PASSWORD", TECH_PASSWORD)
+
+
 def test_checkpoints_reach_the_backend_and_move_forward(station: Joined) -> None:
     audit = written(station, 5)
     first = deliver_checkpoint(station.client, audit)
@@ -116,6 +125,8 @@ def test_verify_with_the_backend_unreachable_says_so_and_checks_the_rest(
     station: Joined, capsys: pytest.CaptureFixture[str]
 ) -> None:
     written(station, 3).close()
+    main(["--data-dir", str(station.data_dir), "audit", "verify", "--json"])  # the technician, online once
+    capsys.readouterr()
     state = json.loads((station.data_dir / STATE_FILE).read_text())
     state["url"] = "https://127.0.0.1:9"  # nothing listens there
     (station.data_dir / STATE_FILE).write_text(json.dumps(state))

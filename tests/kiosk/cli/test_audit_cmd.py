@@ -10,19 +10,30 @@ import pytest
 
 from kiosk.audit import events
 from kiosk.audit.station import open_station_log
+from kiosk.backend.server import Running
 from kiosk.cli.main import main
 from kiosk.station.keys import KEYS_DIR, PUBLIC_FILE, StationKeys
+from tests.fixtures.backend import CLERK_PASSWORD, TECH_PASSWORD, join
 
 
 @pytest.fixture
-def station(tmp_path: Path) -> Path:
+def station(backend: Running, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A registered station whose log holds 9 entries; a technician signs for `audit verify`."""
     data_dir = tmp_path / "station"
+    joined = join(backend, data_dir)
+    joined.client.http.close()
     keys = StationKeys.load_or_create(data_dir, store="file")
     log = open_station_log(data_dir, keys, checkpoint_every=4)
     for i in range(9):
         log.append(events.LOOKUP, actor="jperez", role="clerk", fields={"i": i})
     log.close()
+    monkeypatch.setenv("KIOSK_USERNAME", "tecnico")
+    monkeypatch.setenv("KIOSK_PASSWORD", TECH_PASSWORD)
     return data_dir
+
+
+def entries_after_the_join(out: dict[str, object]) -> int:
+    return int(out["entries"])  # type: ignore[call-overload]
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -32,13 +43,13 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 
 def test_intact_log_exits_zero(station, capsys):
-    code, out, _ = run(capsys, "--data-dir", str(station), "--lang", "en", "audit", "verify")
+    code, out, _ = run(capsys, "--data-dir", str(station), "--lang", "en", "audit", "verify", "--offline")
     assert code == 0
-    assert out.startswith("audit log intact: 9 entries")
+    assert out.startswith("audit log intact: 9 entries")  # read before the technician's entry is added
 
 
 def test_json_report(station, capsys):
-    code, out, _ = run(capsys, "--data-dir", str(station), "audit", "verify", "--json")
+    code, out, _ = run(capsys, "--data-dir", str(station), "audit", "verify", "--json", "--offline")
     data = json.loads(out)
     assert code == 0 and data["ok"] and data["entries"] == 9 and data["signatures_checked"]
     assert data["last_checkpoint_seq"] == 9
@@ -85,9 +96,23 @@ def test_public_key_file_of_the_station_verifies_a_copied_log(station, tmp_path,
 
 
 def test_no_station_key_is_a_one_line_error(tmp_path, capsys):
-    code, out, err = run(capsys, "--data-dir", str(tmp_path / "empty"), "--lang", "en", "audit", "verify")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code, out, err = run(
+        capsys, "--data-dir", str(tmp_path / "x"), "--lang", "en", "audit", "verify", "--dir", str(empty)
+    )
     assert code != 0 and out == ""
     assert err.count("\n") == 1 and "--public-key" in err
+
+
+def test_the_station_s_own_log_needs_an_operator_allowed_to_verify(station, capsys, monkeypatch):
+    monkeypatch.delenv("KIOSK_USERNAME")
+    code, _, err = run(capsys, "--data-dir", str(station), "--lang", "en", "audit", "verify")
+    assert code != 0 and "verify_audit" in err and "--username" in err
+    monkeypatch.setenv("KIOSK_USERNAME", "ventanilla")
+    monkeypatch.setenv("KIOSK_PASSWORD", CLERK_PASSWORD)
+    code, _, err = run(capsys, "--data-dir", str(station), "--lang", "en", "audit", "verify")
+    assert code != 0 and "clerk" in err  # a clerk reads no audit log
 
 
 def test_unreadable_public_key_file(station, tmp_path, capsys):

@@ -15,8 +15,15 @@ from kiosk.outbox.store import STATES
 from kiosk.packet.keys import BackendPublicKey
 from kiosk.packet.samples import sample_manifest, sample_records
 from kiosk.packet.seal import seal
-from tests.fixtures.backend import Station
+from tests.fixtures.backend import CLERK_PASSWORD, TECH_PASSWORD, Station
 from tests.kiosk.outbox.helpers import add_fake
+
+
+@pytest.fixture(autouse=True)
+def _technician(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Export and salvage are a technician's (or supervisor's, or employer's) work: one signs for them."""
+    monkeypatch.setenv("KIOSK_USERNAME", "tecnico")
+    monkeypatch.setenv("KIOSK_PASSWORD", TECH_PASSWORD)
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -259,3 +266,25 @@ def test_export_to_a_file_or_an_unwritable_place_is_one_clear_line(
         code, _, err = run(capsys, "--lang", "en", "outbox", "export", str(target))
         assert code == 1 and err.startswith("kiosk: cannot export to"), err
         assert len(err.strip().splitlines()) == 1
+
+
+def test_export_needs_an_operator_whose_role_allows_it(
+    capsys: pytest.CaptureFixture[str], station: Station, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    queue_real_packets(station, 1)
+    usb = tmp_path / "usb"
+    monkeypatch.delenv("KIOSK_USERNAME")
+    monkeypatch.delenv("KIOSK_PASSWORD")
+    code, _, err = run(capsys, "--lang", "en", "outbox", "export", str(usb))
+    assert code != 0 and "--username" in err and "outbox_export" in err
+    monkeypatch.setenv("KIOSK_USERNAME", "ventanilla")
+    monkeypatch.setenv("KIOSK_PASSWORD", CLERK_PASSWORD)
+    code, _, err = run(capsys, "--lang", "en", "outbox", "export", str(usb))
+    assert code != 0 and "clerk" in err and not usb.exists()  # a clerk may not take packets away
+    monkeypatch.setenv("KIOSK_PASSWORD", "not-her-password-1")
+    code, _, err = run(capsys, "--lang", "en", "outbox", "export", str(usb))
+    assert code != 0 and "wrong user name or password" in err
+    from kiosk.audit.log import AuditLog
+
+    denied = [e for e in AuditLog.open(station.data_dir).entries() if e.event == "access_denied"]
+    assert [e.fields["command"] for e in denied] == ["outbox export", "outbox export"]
