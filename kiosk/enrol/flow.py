@@ -516,14 +516,13 @@ class Enrolment:
         # The analysers take seconds to build the first time (mediapipe's import and graphs): that happens
         # in `work`, off the owner's thread, and the flow keeps them for the next attempt when it settles.
         held: list[FaceStep | None] = [self._face_step]
-        policy = _face_policy(self.station.policy)
+        policy = self.face_policy
         generation = self._generation
         self._face_jobs += 1
 
         def work() -> FaceCapture | None:
-            if held[0] is None:
-                held[0] = FaceStep(policy)
-            return capture_face(camera, held[0], on_frame=on_frame, cancel=cancel, timeout=timeout)
+            step = held[0] = held[0] or FaceStep(policy)
+            return capture_face(camera, step, on_frame=on_frame, cancel=cancel, timeout=timeout)
 
         def settle() -> None:
             self._face_jobs -= 1
@@ -557,6 +556,11 @@ class Enrolment:
             raise exc
 
         return Job("capture_face", work, finish, fail)
+
+    @property
+    def face_policy(self) -> Any:
+        """The face checks' thresholds from the signed policy (the screen draws its guide oval from them)."""
+        return _face_policy(self.station.policy)
 
     def offer_face(self, capture: FaceCapture) -> FaceVerdict:
         self._require(Step.FACE)

@@ -75,3 +75,10 @@ def test_a_wipe_with_no_job_running_closes_the_analysers(at_face: Enrolment) -> 
     job.finish(run_work_in_a_thread(job))
     at_face.wipe("finished")
     assert FakeStep.built[0].closed == 1
+
+
+def test_the_face_policy_is_the_signed_policys(bench: Bench) -> None:
+    bench.set_policy(**{"face.min_inter_eye_px": 120.0, "face.stable_frames": 5})
+    flow = bench.start()
+    assert flow.face_policy.min_inter_eye_px == 120.0 and flow.face_policy.stable_frames == 5
+    assert flow.face_policy.still_height == 720  # not in the signed policy: the checks' own default
