@@ -44,6 +44,7 @@ from PySide6.QtGui import (
     QPixmap,
     QShortcut,
     QTextDocument,
+    QTransform,
 )
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtTest import QTest
@@ -141,6 +142,7 @@ __all__ = [
     "QThread",
     "QThreadPool",
     "QTimer",
+    "QTransform",
     "QVBoxLayout",
     "QWidget",
     "Qt",

@@ -551,7 +551,7 @@ class Enrolment:
                 return None
             if isinstance(exc, DeviceError):
                 if generation == self._generation and self.step is Step.FACE:  # not for a visit gone by
-                    self._say(_device_message(exc), level="warning")
+                    self._say(Message(exc.code, exc.to_json()["params"]), level="warning")  # the camera's
                 return None
             raise exc
 

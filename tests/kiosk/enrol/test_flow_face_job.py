@@ -4,7 +4,7 @@ that is still using them (a wipe during the preview leaves the closing to the jo
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -14,7 +14,7 @@ from tests.fixtures.enrolment import Bench, all_fingers, to_fingers
 
 
 class FakeStep:
-    built: list[FakeStep] = []
+    built: ClassVar[list[FakeStep]] = []
 
     def __init__(self, policy: Any) -> None:
         self.thread = threading.current_thread()
@@ -82,3 +82,19 @@ def test_the_face_policy_is_the_signed_policys(bench: Bench) -> None:
     flow = bench.start()
     assert flow.face_policy.min_inter_eye_px == 120.0 and flow.face_policy.stable_frames == 5
     assert flow.face_policy.still_height == 720  # not in the signed policy: the checks' own default
+
+
+def test_a_camera_unplugged_during_the_face_job_is_named_as_the_camera(
+    at_face: Enrolment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from devices.errors import Disconnected
+
+    def unplugged(camera: Any, step: Any, **kw: Any) -> None:
+        raise Disconnected("sim-camera:0", reason="unplugged")
+
+    monkeypatch.setattr(flow_module, "capture_face", unplugged)
+    said: list[Any] = []
+    at_face.events.message.connect(said.append)
+    assert at_face.face_job()() is None
+    assert [e.message.code for e in said] == ["devices.error.disconnected"]  # not "the reader was unplugged"
+    assert "sim-camera:0" in said[0].message.render("en") and at_face.step is Step.FACE
