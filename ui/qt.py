@@ -6,6 +6,7 @@ Keeping them in one module makes a Qt upgrade or a binding change a one-file aff
 from PySide6.QtCore import (
     QByteArray,
     QEvent,
+    QEventLoop,
     QMarginsF,
     QObject,
     QPoint,
@@ -91,6 +92,7 @@ __all__ = [
     "QDialog",
     "QDialogButtonBox",
     "QEvent",
+    "QEventLoop",
     "QFileDialog",
     "QFont",
     "QFontMetrics",
