@@ -36,7 +36,7 @@ def test_a_steady_face_is_photographed_by_itself(qtbot: QtBot, signed_in: Shell,
     qtbot.waitUntil(lambda: flow.step is Step.REVIEW, timeout=30_000)
     assert flow.face.best is not None and flow.face.best.passed and flow.face.attempts == 1
     assert signed_in.window.current_screen == "review"
-    assert not screen.token.pixmap().isNull() and "Foto aceptada" in screen.status.text()
+    assert screen.preview.still and "Foto aceptada" in screen.status.text()  # the photo taken
     qtbot.waitUntil(lambda: not screen.live.running)
 
 
@@ -52,7 +52,7 @@ def test_a_failing_photo_is_retaken_then_accepted_below_the_checks(qtbot: QtBot,
     assert flow.offer_face(face_capture(passed=False, score=38.0)) is FaceVerdict.NEEDS_CONFIRMATION
     assert screen.confirm.isVisible() and not screen.confirm.username.isVisible()
     assert "inclinación hacia arriba o abajo" in screen.confirm.question.text()
-    assert not screen.token.pixmap().isNull()  # the best photo, the one to accept
+    assert screen.preview.still and screen.preview._array is flow.face.best.token  # the one to accept
     qtbot.waitUntil(lambda: not screen.live.running)  # nothing is filmed while the clerk decides
     shot(signed_in, "face-below-checks")
     qtbot.mouseClick(screen.confirm.cancel, Qt.MouseButton.LeftButton)
@@ -68,9 +68,9 @@ def test_a_wipe_stops_the_camera_job_and_leaves_no_image(qtbot: QtBot, signed_in
     screen = signed_in.screen("face")
     for _ in range(3):
         flow.offer_face(face_capture(passed=False))
-    assert not screen.token.pixmap().isNull()
+    assert screen.preview.still
     flow.wipe("idle")
-    assert not screen.preview.has_frame and screen.token.pixmap().isNull() and not screen.token.isVisible()
+    assert not screen.preview.has_frame and screen.preview._array is None and not screen.preview.still
     assert screen.status.text() == "" and screen.guidance.text() == "" and not screen.confirm.isVisible()
     assert screen.flow is None
     qtbot.waitUntil(lambda: not screen.live.running)
@@ -86,3 +86,14 @@ def test_the_preview_keeps_the_frame_it_was_given_without_a_copy(qtbot: QtBot, s
     screen.preview.show_frame(frame[:, ::2])  # a strided view is made contiguous, once
     assert screen.preview._array is not frame and screen.preview._array.flags.c_contiguous
     screen.preview.clear()
+
+
+def test_a_retake_from_the_review_starts_afresh(qtbot: QtBot, signed_in: Shell) -> None:
+    flow = at_face(qtbot, signed_in)
+    screen = signed_in.screen("face")
+    flow.offer_face(face_capture(passed=True))
+    assert flow.step is Step.REVIEW and screen.preview.still
+    flow.retake_face()
+    assert signed_in.window.current_screen == "face"
+    assert not screen.preview.still
+    qtbot.waitUntil(lambda: screen.live.running)

@@ -100,7 +100,8 @@ def test_below_the_threshold_the_best_print_is_accepted_with_the_operators_confi
     assert screen.accept_button.isVisible() and screen.hands.isVisible() and not screen.live.running
     qtbot.mouseClick(screen.accept_button, Qt.MouseButton.LeftButton)
     assert screen.confirm.isVisible() and not screen.accept_button.isVisible()
-    qtbot.mouseClick(screen.confirm.confirm, Qt.MouseButton.LeftButton)
+    assert screen.confirm.confirm.hasFocus()
+    qtbot.keyClick(screen.confirm.confirm, Qt.Key.Key_Return)  # Enter confirms
     assert slot.accepted_below_threshold and flow.current is Finger.RIGHT_INDEX
     qtbot.waitUntil(lambda: screen.hands.marks[Finger.RIGHT_INDEX].state == "live")
     assert screen.hands.marks[Finger.RIGHT_THUMB].state == "below_threshold"
@@ -273,3 +274,18 @@ def test_the_screen_fits_the_window_whatever_panel_is_open(qtbot: QtBot, signed_
     for score in (21, 33, 27):
         flow.offer(attempt(score))
     assert screen.confirm.isVisible() and fits()
+
+
+def test_a_retake_from_the_review_captures_that_finger_again(qtbot: QtBot, signed_in: Shell) -> None:
+    from tests.fixtures.enrolment import all_fingers, face_capture
+
+    flow = at_fingers(qtbot, signed_in)
+    screen = signed_in.screen("fingers")
+    all_fingers(flow)
+    flow.offer_face(face_capture())
+    assert flow.step is Step.REVIEW
+    flow.retake_finger(Finger.LEFT_INDEX)
+    assert signed_in.window.current_screen == "fingers"
+    qtbot.waitUntil(lambda: screen.live.running and screen.live.run.key is Finger.LEFT_INDEX)
+    assert screen.hands.marks[Finger.LEFT_INDEX].state == "live"
+    assert screen.hands.marks[Finger.RIGHT_THUMB].state == "accepted"

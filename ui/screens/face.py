@@ -22,14 +22,13 @@ from kiosk.errors import KioskError
 from kiosk.evented import Event
 from kiosk.messages import Message
 from kiosk.quality.face import FacePolicy
-from ui.qt import QHBoxLayout, QImage, QLabel, QPixmap, Qt, QVBoxLayout
+from ui.qt import QHBoxLayout, Qt, QVBoxLayout
 from ui.screens.base import Screen
 from ui.widgets.confirm import ConfirmPanel
 from ui.widgets.face_preview import FacePreview
 from ui.widgets.live_job import LiveJob, Run
 
 REST_MS = 1500  # after a failed job (a camera fault), before the next one
-TOKEN_SIZE = (180, 240)
 
 
 def measures(names: tuple[str, ...] | list[str]) -> list[Message]:
@@ -54,12 +53,6 @@ class FaceScreen(Screen):
         left.addWidget(self.guidance)
         body.addLayout(left, 3)
         right = QVBoxLayout()
-        self.token = QLabel(self)
-        self.token.setFixedSize(*TOKEN_SIZE)
-        self.token.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.i18n.bind(self.token, "accessible", Message("ui.face.token"))
-        self.i18n.data(self.token)
-        right.addWidget(self.token, 0, Qt.AlignmentFlag.AlignHCenter)
         self.status = self.label(Message("ui.empty"), "hint")
         right.addWidget(self.status)
         self.confirm = ConfirmPanel(ui, self)
@@ -104,8 +97,6 @@ class FaceScreen(Screen):
             emitter.disconnect(callback)
         self._links.clear()
         self.preview.clear()
-        self.token.clear()
-        self.token.hide()
         self.confirm.close_panel()
         self._shown = self._said_with_verdict = None
         self.i18n.bind(self.guidance, "text", Message("ui.empty"))
@@ -123,6 +114,14 @@ class FaceScreen(Screen):
     def showEvent(self, event: Any) -> None:  # noqa: N802 (Qt's name)
         super().showEvent(event)
         self._pump()
+
+    def keyPressEvent(self, event: Any) -> None:  # noqa: N802 (Qt's name)
+        """Enter confirms what the open confirmation asks (buttons outside dialogs ignore Enter)."""
+        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if enter and self.confirm.isVisible() and self.confirm.confirm.isEnabled():
+            self.confirm.confirm.click()
+            return
+        super().keyPressEvent(event)
 
     def hideEvent(self, event: Any) -> None:  # noqa: N802 (Qt's name)
         super().hideEvent(event)
@@ -240,25 +239,19 @@ class FaceScreen(Screen):
 
     def _refresh(self) -> None:
         flow = self.flow
+        if self.preview.still and (flow is None or flow.face.best is None):  # (a retake wiped the photo)
+            self.preview.clear()
         deciding = (
             flow is not None and flow.step is Step.FACE and flow.face.last is FaceVerdict.NEEDS_CONFIRMATION
         )
         self.accept_button.setVisible(deciding and not self.confirm.isVisible())
-        if deciding:  # the camera rests: its last frame and its guidance are no longer what counts
+        if deciding and flow is not None and flow.face.best is not None:  # the photo to accept, large
             self._guide(None)
-            self.preview.clear()
-            self.i18n.bind(self.preview, "text", Message("ui.empty"))
+            self.preview.show_still(flow.face.best.token)
 
     def _show_token(self, token: np.ndarray) -> None:
-        """The photo as it will be sealed (the ISO/IEC 19794-5 token), scaled to fit the frame beside."""
-        token = np.ascontiguousarray(token)
-        height, width = token.shape[:2]
-        image = QImage(token.data, width, height, token.strides[0], QImage.Format.Format_RGB888)
-        pixmap = QPixmap.fromImage(image).scaled(
-            *TOKEN_SIZE, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
-        )
-        self.token.setPixmap(pixmap)
-        self.token.show()
+        """The photo as it will be sealed (the ISO/IEC 19794-5 token image), where the live image was."""
+        self.preview.show_still(token)
 
     def _ask_below(self) -> None:
         flow = self.flow
@@ -269,6 +262,8 @@ class FaceScreen(Screen):
         question = Message("ui.face.below_question", {"failed": measures(best.failed)})
 
         def confirmed(confirmation: Any) -> None:
+            if flow is not self.flow:
+                return  # the visit ended while the supervisor signed in
             try:
                 flow.accept_face_below_threshold(confirmation)
             except KioskError as exc:

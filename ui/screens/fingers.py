@@ -25,7 +25,7 @@ from kiosk.enrol.flow import Enrolment, Step
 from kiosk.errors import KioskError
 from kiosk.evented import Event
 from kiosk.messages import Message
-from ui.qt import QHBoxLayout, QTimer, QVBoxLayout
+from ui.qt import QHBoxLayout, Qt, QTimer, QVBoxLayout
 from ui.screens.base import Screen
 from ui.widgets.confirm import ConfirmPanel
 from ui.widgets.exception_panel import ExceptionPanel
@@ -137,6 +137,8 @@ class FingersScreen(Screen):
         self._refresh()
 
     def entered(self) -> None:
+        if not self.live.running:
+            self.preview.clear()  # (a frame from before the review, say) not what the reader sees now
         self._refresh()
         self.exception_button.setFocus()
         self._pump()
@@ -144,6 +146,14 @@ class FingersScreen(Screen):
     def showEvent(self, event: Any) -> None:  # noqa: N802 (Qt's name)
         super().showEvent(event)
         self._pump()
+
+    def keyPressEvent(self, event: Any) -> None:  # noqa: N802 (Qt's name)
+        """Enter confirms what the open confirmation asks (buttons outside dialogs ignore Enter)."""
+        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if enter and self.confirm.isVisible() and self.confirm.confirm.isEnabled():
+            self.confirm.confirm.click()
+            return
+        super().keyPressEvent(event)
 
     def hideEvent(self, event: Any) -> None:  # noqa: N802 (Qt's name)
         super().hideEvent(event)
@@ -377,6 +387,8 @@ class FingersScreen(Screen):
         }
 
         def confirmed(confirmation: Any) -> None:
+            if flow is not self.flow:
+                return  # the visit ended while the supervisor signed in
             try:
                 flow.accept_below_threshold(confirmation)
             except KioskError as exc:
@@ -423,6 +435,8 @@ class FingersScreen(Screen):
         }
 
         def confirmed(confirmation: Any) -> None:
+            if flow is not self.flow:
+                return  # the visit ended while the supervisor signed in
             try:
                 flow.record_exception(finger, code, reason, note, confirmation)
             except KioskError as exc:

@@ -39,12 +39,23 @@ class FacePreview(FramePreview):
         self.policy = policy
         self.progress = 0.0  # 0-1 towards the automatic photo
         self.passing = False  # the last analysed frame passed every check
+        self.still = False  # showing a photo taken, not the live image
+
+    def show_frame(self, image: Any) -> None:
+        self.still = False
+        super().show_frame(image)
+
+    def show_still(self, image: Any) -> None:
+        """A photo taken (the token image), shown without the guide."""
+        self.still = True
+        self.progress, self.passing = 0.0, False
+        super().show_frame(image)
 
     def set_progress(self, progress: float, passing: bool) -> None:
         self.progress, self.passing = max(0.0, min(1.0, progress)), passing
 
     def clear(self) -> None:
-        self.progress, self.passing = 0.0, False
+        self.progress, self.passing, self.still = 0.0, False, False
         super().clear()
 
     def oval_rect(self, target: QRectF) -> QRectF:
@@ -62,6 +73,8 @@ class FacePreview(FramePreview):
         )
 
     def paint_overlay(self, painter: QPainter, target: QRectF) -> None:
+        if self.still:
+            return
         oval = self.oval_rect(target)
         outside = QPainterPath()
         outside.addRect(target)
