@@ -31,7 +31,8 @@ def rows(quick: bool) -> Iterator[Row]:
     hardware = SimulatedHardware()
     options = {"sim-fingerprint": {"hardware": hardware}, "sim-camera": {"hardware": hardware}}
     registry = Registry(DevicePolicy.build("test"), options=options)
-    reader, camera = registry.open_reader(), registry.open_camera()
+    reader: Any = registry.open_reader()  # the simulated one: its sensor is steered here
+    camera = registry.open_camera()
     try:
         reader.simulation.place(7, Finger.RIGHT_INDEX)  # a finger that stays: every frame is estimated
         painted = [_finger_rate(app, reader, seconds) for _ in range(runs)]

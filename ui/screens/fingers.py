@@ -27,19 +27,16 @@ from kiosk.evented import Event
 from kiosk.messages import Message
 from ui.qt import QHBoxLayout, Qt, QTimer, QVBoxLayout
 from ui.screens.base import Screen
+from ui.screens.finger_lines import finger_name, marks, verdict_line
 from ui.widgets.confirm import ConfirmPanel
 from ui.widgets.exception_panel import ExceptionPanel
-from ui.widgets.hands import FingerMark, HandsDiagram
+from ui.widgets.hands import HandsDiagram
 from ui.widgets.live_job import LiveJob, Run
 from ui.widgets.preview import FramePreview, QualityBar
 
 REST_MS = 1500  # after a failed capture (a device fault), before the next one
 QUIET = {"enrol.no_finger"}  # a timeout with nobody at the reader: just wait again
 DECIDED = (Verdict.NEEDS_CONFIRMATION, Verdict.NEEDS_EXCEPTION)
-
-
-def finger_name(finger: Finger) -> Message:
-    return Message(f"finger.{finger.name.lower()}")
 
 
 class FingersScreen(Screen):
@@ -284,33 +281,9 @@ class FingersScreen(Screen):
         flow = self.flow
         if flow is None:
             return
-        slot, verdict, attempt = event.slot, event.verdict, event.attempt
-        name = finger_name(slot.finger)
-        rules = flow.rules
-        if verdict is Verdict.ACCEPTED:
-            score = slot.best.nfiq2 if slot.best is not None else 0
-            code = "ui.fingers.below_accepted" if slot.accepted_below_threshold else "ui.fingers.accepted"
-            self.say(self.status, Message(code, {"finger": name, "score": score}), "ok")
-        elif verdict in (Verdict.RETRY, Verdict.NEEDS_CONFIRMATION) and attempt is not None:
-            advice = attempt.guidance[0] if attempt.guidance else Message("quality.finger.lift_and_place")
-            params = {"attempt": slot.attempts, "attempts": rules.attempts, "score": attempt.nfiq2}
-            params |= {"minimum": rules.min_nfiq2, "advice": advice}
-            code = "ui.fingers.retry" if verdict is Verdict.RETRY else "ui.fingers.last_attempt"
-            self.say(self.status, Message(code, params), "warning")
-        elif verdict is Verdict.DUPLICATE and attempt is not None:
-            advice = attempt.guidance[0] if attempt.guidance else Message("quality.finger.lift_and_place")
-            params = {"attempt": slot.attempts, "attempts": rules.attempts, "advice": advice}
-            self.say(self.status, Message("ui.fingers.attempt_said", params), "warning")
-        elif verdict is Verdict.NEEDS_EXCEPTION:
-            self.say(self.status, Message("ui.fingers.needs_exception", {"finger": name}), "error")
-        elif verdict is None and slot.exception is not None:
-            exception = slot.exception
-            code = (
-                "ui.fingers.exception_temporary" if exception.temporary else "ui.fingers.exception_recorded"
-            )
-            reason = Message(f"ui.exception.reason.{exception.reason}")
-            params = {"finger": name, "reason": reason, "code": exception.code}
-            self.say(self.status, Message(code, params), "warning" if exception.temporary else "ok")
+        line = verdict_line(event.slot, event.verdict, event.attempt, flow.rules)
+        if line is not None:
+            self.say(self.status, *line)
         self._soon.start()  # the flow announces a verdict before it moves on to the next finger
 
     def _confirmation(self, event: Event) -> None:
@@ -446,19 +419,3 @@ class FingersScreen(Screen):
         self._make_room()
         self.confirm.ask(flow, Decision.EXCEPTION, about, Message("ui.exception.question", params), confirmed)
         self._panels_changed()
-
-
-def marks(flow: Enrolment) -> dict[Finger, FingerMark]:
-    """What the hands diagram shows for each finger the policy asks for."""
-    shown: dict[Finger, FingerMark] = {}
-    for slot in flow.slots:
-        state = slot.state
-        text = ""
-        if state in ("accepted", "below_threshold") and slot.best is not None:
-            text = str(slot.best.nfiq2)
-        elif state == "exception" and slot.exception is not None:
-            text = slot.exception.code
-        if state == "pending" and slot.finger == flow.current and flow.step is Step.FINGERS:
-            state = "live"
-        shown[slot.finger] = FingerMark(state, text)
-    return shown
