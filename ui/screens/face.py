@@ -165,13 +165,15 @@ class FaceScreen(Screen):
 
     def _ended(self, run: Run, verdict: Any, error: BaseException | None) -> None:
         self.preview.set_progress(0.0, False)
+        if run.cancel.is_set():
+            return  # stopped on purpose (left, wiped, a decision pending): nothing to say
         if error is not None:
             message = error.message if isinstance(error, KioskError) else None
             self.say(
                 self.status, message or Message("ui.unexpected", {"error": type(error).__name__}), "error"
             )
             self.live.rest(REST_MS)
-        elif verdict is None and not run.cancel.is_set() and run.said not in (None, "enrol.face_not_found"):
+        elif verdict is None and run.said not in (None, "enrol.face_not_found"):
             self.live.rest(REST_MS)  # a camera fault: try again calmly
 
     def _said(self, event: Event) -> None:

@@ -218,13 +218,15 @@ class FingersScreen(Screen):
             self.quality.set_value(None)
         elif run.saw_empty:
             self._lift_needed = False
+        if run.cancel.is_set():
+            return  # stopped on purpose (left, wiped, another finger): nothing to say
         if error is not None:
             message = error.message if isinstance(error, KioskError) else None
             self.say(
                 self.status, message or Message("ui.unexpected", {"error": type(error).__name__}), "error"
             )
             self.live.rest(REST_MS)
-        elif verdict is None and not run.cancel.is_set() and self._fault(run.said):
+        elif verdict is None and self._fault(run.said):
             self.live.rest(REST_MS)  # a device fault: try again calmly
 
     def _fault(self, said: str | None) -> bool:
