@@ -6,6 +6,7 @@ Keeping them in one module makes a Qt upgrade or a binding change a one-file aff
 from PySide6.QtCore import (
     QByteArray,
     QEvent,
+    QEventLoop,
     QMarginsF,
     QObject,
     QPoint,
@@ -44,6 +45,7 @@ from PySide6.QtGui import (
     QPixmap,
     QShortcut,
     QTextDocument,
+    QTransform,
 )
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtTest import QTest
@@ -90,6 +92,7 @@ __all__ = [
     "QDialog",
     "QDialogButtonBox",
     "QEvent",
+    "QEventLoop",
     "QFileDialog",
     "QFont",
     "QFontMetrics",
@@ -141,6 +144,7 @@ __all__ = [
     "QThread",
     "QThreadPool",
     "QTimer",
+    "QTransform",
     "QVBoxLayout",
     "QWidget",
     "Qt",

@@ -136,7 +136,7 @@ class StationDevices:
                 for attr in ("reader", "camera"):
                     device = getattr(self, attr)
                     if device is not None and device.device_id == event.device_id:
-                        self._drop(attr)
+                        self._drop(attr, wait=False)
                         self.problems[str(device.kind)] = Message(
                             "devices.error.disconnected", {"device": event.device_id, "reason": event.reason}
                         )
@@ -148,14 +148,22 @@ class StationDevices:
                 return
         self.events.changed.emit(reader=self.reader_ready, camera=self.camera_ready)
 
-    def _drop(self, attr: str) -> None:
+    def _drop(self, attr: str, wait: bool = True) -> None:
+        """Forget a device and release it; `wait=False` releases it on a thread of its own, because a
+        removal is often noticed inside the device's own read (the thread that tells us holds the device's
+        I/O lock, and closing would wait for itself until the close gives up without releasing)."""
         device = getattr(self, attr)
         setattr(self, attr, None)
-        if device is not None:
-            try:
-                self.registry.release(device)
-            except Exception:  # a gone device may fail to close; it is gone either way
-                log.debug("releasing %s failed", device.device_id, exc_info=True)
+        if device is not None and wait:
+            self._release(device)
+        elif device is not None:
+            threading.Thread(target=self._release, args=(device,), name="release-device", daemon=True).start()
+
+    def _release(self, device: Any) -> None:
+        try:
+            self.registry.release(device)
+        except Exception:  # a gone device may fail to close; it is gone either way
+            log.debug("releasing %s failed", device.device_id, exc_info=True)
 
     def close(self) -> None:
         if self._monitor is not None:

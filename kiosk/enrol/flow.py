@@ -117,6 +117,7 @@ class Enrolment:
         self.receipt: ReceiptView | None = None
         self.checker: Any = None
         self._face_step: FaceStep | None = None
+        self._face_jobs = 0  # face jobs handed out and not settled: they own the analysers meanwhile
         self._stack = ExitStack()
         self._generation = 0  # bumps on every wipe or retake: stale jobs recognise themselves
 
@@ -153,9 +154,9 @@ class Enrolment:
             self.checker.clear()
         self.lookup_result = self.proofing = self.consent = self.reenrolment = None
         self.receipt = None
-        if self._face_step is not None:
+        if self._face_step is not None and not self._face_jobs:  # a running job closes its own
             self._face_step.close()
-            self._face_step = None
+        self._face_step = None
         self._log(events.PERSON_WIPED, reason=reason)
         self.end_reason = reason
         self._stack.close()  # the session lock
@@ -512,14 +513,29 @@ class Enrolment:
         camera = self.station.devices.camera
         if camera is None or not self.station.devices.camera_ready:
             raise KioskError("enrol.no_camera")
-        step = self._face_step or FaceStep(_face_policy(self.station.policy))
-        self._face_step = step
+        # The analysers take seconds to build the first time (mediapipe's import and graphs): that happens
+        # in `work`, off the owner's thread, and the flow keeps them for the next attempt when it settles.
+        held: list[FaceStep | None] = [self._face_step]
+        policy = self.face_policy
         generation = self._generation
+        self._face_jobs += 1
 
         def work() -> FaceCapture | None:
+            step = held[0] = held[0] or FaceStep(policy)
             return capture_face(camera, step, on_frame=on_frame, cancel=cancel, timeout=timeout)
 
+        def settle() -> None:
+            self._face_jobs -= 1
+            step = held[0]
+            if step is None or step is self._face_step:
+                return
+            if generation == self._generation and self.step is Step.FACE and self._face_step is None:
+                self._face_step = step
+            else:  # the visit was wiped (or another job's analysers were kept): nobody uses these any more
+                step.close()
+
         def finish(capture: FaceCapture | None) -> FaceVerdict | None:
+            settle()
             if generation != self._generation or self.step is not Step.FACE:
                 if capture is not None:
                     capture.wipe()
@@ -530,14 +546,21 @@ class Enrolment:
             return self.offer_face(capture)
 
         def fail(exc: BaseException) -> FaceVerdict | None:
+            settle()
             if isinstance(exc, Cancelled):
                 return None
             if isinstance(exc, DeviceError):
-                self._say(_device_message(exc), level="warning")
+                if generation == self._generation and self.step is Step.FACE:  # not for a visit gone by
+                    self._say(Message(exc.code, exc.to_json()["params"]), level="warning")  # the camera's
                 return None
             raise exc
 
         return Job("capture_face", work, finish, fail)
+
+    @property
+    def face_policy(self) -> Any:
+        """The face checks' thresholds from the signed policy (the screen draws its guide oval from them)."""
+        return _face_policy(self.station.policy)
 
     def offer_face(self, capture: FaceCapture) -> FaceVerdict:
         self._require(Step.FACE)
