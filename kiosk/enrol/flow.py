@@ -607,8 +607,13 @@ class Enrolment:
         self._go(Step.SUBMIT)
 
     # -- seal, submit, receipt ------------------------------------------------------------------------------
-    def submit_job(self, deliver_within: float = 15.0) -> Job[ReceiptView, ReceiptView]:
-        """Seal, queue and deliver; the kiosk is free for the next person while the outbox keeps trying."""
+    def submit_job(
+        self, deliver_within: float = 15.0, on_stage: Callable[[str], None] | None = None
+    ) -> Job[ReceiptView, ReceiptView]:
+        """Seal, queue and deliver; the kiosk is free for the next person while the outbox keeps trying.
+
+        `on_stage` hears each stage as it starts (`kiosk.enrol.submit.STAGES`), from the worker's thread.
+        """
         self._require(Step.SUBMIT)
         assert self.consent is not None and self.proofing is not None and self.person is not None
         record = self.consent.require_seal()
@@ -623,6 +628,7 @@ class Enrolment:
             session_id=self.operator.session.session_id,
             person_name=self.person.name,
             deliver_within=deliver_within if self.station.online else 0.0,
+            on_stage=on_stage,
         )
         generation = self._generation
 
