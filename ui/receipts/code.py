@@ -8,8 +8,8 @@ The choice, and why:
   test flag) and `s` its Ed25519 signature (base64) by the backend key `k`. Whoever holds the backend's
   public receipt keys (`docs/keys.md`) checks the paper offline with exactly the code a station uses
   (`kiosk.api.envelopes.open_document`) and reads what was signed: a forged or altered paper fails.
-  It is about 560 bytes: QR version 18 at error correction M (89 modules), about 0.7 mm a module on the
-  80 mm roll, which a 203 dpi thermal printer and a phone camera both resolve. Co-signatures (other
+  It is about 500 bytes: QR version 17 at error correction M (85 modules), about 0.67 mm a module across
+  the roll's 62 mm code, which a 203 dpi thermal printer and a phone camera both resolve. Co-signatures (other
   backend keys during a key rotation) are left out: one valid signature by a listed key suffices, and
   each would add about 130 bytes.
 - **Anything that does not fit** version `MAX_VERSION` at M, and always the **provisional** and
@@ -19,8 +19,8 @@ The choice, and why:
   when the packet arrives, so the institute can match the paper to the delivered packet (and the
   backend's own Acuse) by them. A refused packet is found at the backend by the same two values.
 
-`MAX_VERSION` 22 (105 modules) keeps a module at 0.55 mm or more across the roll's 64 mm code, i.e. at
-least four dots of a 203 dpi print head; past it the code would print but not scan reliably.
+`MAX_VERSION` 22 (105 modules, 113 with the quiet zone) keeps a module at about 0.55 mm across the
+roll's 62 mm code, four dots of a 203 dpi print head; past it the code would print but not scan reliably.
 """
 
 from __future__ import annotations

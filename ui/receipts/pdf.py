@@ -47,6 +47,7 @@ DPI = 300
 SANS = "DejaVu Sans"
 MONO = "DejaVu Sans Mono"
 QUIET_ZONE = 4  # modules of white around the code, as ISO/IEC 18004 asks
+NO_LIGATURES = QFont.Tag("liga")
 
 
 class Layout(StrEnum):
@@ -161,6 +162,9 @@ class _Composer:
         font = QFont(MONO if mono else SANS)
         font.setPointSizeF(self.sheet.text_pt * scale)
         font.setBold(bold)
+        font.setFeature(
+            NO_LIGATURES, 0
+        )  # "fi" stays two letters: the paper's text can be searched and copied
         return font
 
     def text(
