@@ -38,10 +38,12 @@ def pdf_png(path: Path, dpi: int = 200) -> Path:
 
 
 def decode_qr(png: Path) -> str:
+    """The code's text. OpenCV's ArUco-based detector: its classic `QRCodeDetector` fails on every
+    version-17 symbol with mask pattern 5 (even segno's own pixel-perfect PNG), which phone scanners read."""
     import cv2
 
     image = cv2.imread(str(png))
     assert image is not None, png
-    text, points, _ = cv2.QRCodeDetector().detectAndDecode(image)
+    text, points, _ = cv2.QRCodeDetectorAruco().detectAndDecode(image)
     assert points is not None and text, f"no QR code decoded in {png}"
     return str(text)
