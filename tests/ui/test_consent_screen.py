@@ -12,6 +12,7 @@ from kiosk.enrol.flow import Enrolment, Step
 from kiosk.person.consent import ConsentMethod
 from kiosk.synthetic_people import make_curp
 from tests.fixtures.enrolment import PERSON, Bench, audit_events
+from tests.ui.screen_checks import unfinished
 from ui.qt import Qt
 from ui.shell import Shell
 
@@ -90,7 +91,7 @@ def test_a_minor_needs_the_guardian_s_curp_and_consent(qtbot: QtBot, signed_in: 
     flow = at_consent(signed_in, MINOR)
     screen = signed_in.screen("consent")
     assert flow.minor and screen.guardian.isVisible() and screen.person.flag.text() == "MENOR DE EDAD"
-    assert screen.guardian_curp.hasFocus()
+    assert screen.guardian_curp.hasFocus() and unfinished(signed_in, screen) == []
     qtbot.mouseClick(screen.accept, Qt.MouseButton.LeftButton)
     assert "se necesitan la CURP y el consentimiento" in screen.error.text() and flow.step is Step.CONSENT
     wrong = PERSON.curp[:-1] + ("1" if PERSON.curp[-1] != "1" else "2")

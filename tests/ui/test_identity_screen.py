@@ -7,6 +7,7 @@ from pytestqt.qtbot import QtBot
 from kiosk.enrol.flow import Enrolment, Step
 from kiosk.person.proofing import IdentityDocument
 from tests.fixtures.enrolment import PERSON
+from tests.ui.screen_checks import unfinished
 from ui.qt import Qt
 from ui.shell import Shell
 
@@ -26,6 +27,7 @@ def test_the_checked_document_is_recorded_and_consent_follows(qtbot: QtBot, sign
     assert screen.person.name.text() == PERSON.name
     assert PERSON.curp in screen.person.ids.text() and PERSON.nss in screen.person.ids.text()
     assert screen.last_four.hasFocus() and not screen.description.isVisible()
+    assert unfinished(signed_in, screen) == []
     qtbot.mouseClick(screen.document_buttons[IdentityDocument.PASSPORT], Qt.MouseButton.LeftButton)
     qtbot.keyClicks(screen.last_four, "g1-23")
     qtbot.mouseClick(screen.attest, Qt.MouseButton.LeftButton)
@@ -76,6 +78,21 @@ def test_another_document_needs_to_be_named(qtbot: QtBot, signed_in: Shell) -> N
 def test_a_different_person_goes_back_to_the_search(qtbot: QtBot, signed_in: Shell) -> None:
     flow = at_identity(signed_in)
     screen = signed_in.screen("identity")
+    qtbot.keyClicks(screen.last_four, "AB12")
+    qtbot.mouseClick(screen.attest, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(screen.back, Qt.MouseButton.LeftButton)
     assert signed_in.window.current_screen == "lookup" and flow.step is Step.LOOKUP
     assert flow.person is None
+    assert screen.last_four.text() == "" and not screen.attest.isChecked()  # not carried to the next one
+    assert screen.person.name.text() == ""
+
+
+def test_a_corrected_document_is_attested_again(qtbot: QtBot, signed_in: Shell) -> None:
+    flow = at_identity(signed_in)
+    screen = signed_in.screen("identity")
+    qtbot.keyClicks(screen.last_four, "AB12")
+    qtbot.mouseClick(screen.attest, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(screen.continue_, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(signed_in.screen("consent").back, Qt.MouseButton.LeftButton)
+    assert signed_in.window.current_screen == "identity" and flow.proofing is None
+    assert screen.last_four.text() == "AB12" and not screen.attest.isChecked()

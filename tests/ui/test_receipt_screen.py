@@ -14,6 +14,7 @@ from tests.fixtures.enrolment import PERSON, Bench, all_fingers, face_capture, t
 from tests.fixtures.receipts import answer_packets
 from tests.ui.conftest import settle
 from tests.ui.pdf_tools import needs_poppler, pdf_text
+from tests.ui.screen_checks import unfinished
 from ui.qt import QAbstractButton, QLabel, QLineEdit, Qt, QTextBrowser, QWidget
 from ui.shell import Shell
 
@@ -109,6 +110,7 @@ def test_an_earlier_receipt_is_reprinted_by_its_folio(qtbot: QtBot, signed_in: S
     qtbot.mouseClick(screen.find_button, Qt.MouseButton.LeftButton)
     settle(qtbot, signed_in)
     assert folio in screen.reprint_result.text() and "firma verificada" in screen.reprint_result.text()
+    assert unfinished(signed_in, screen) == []
     qtbot.mouseClick(screen.reprint_save, Qt.MouseButton.LeftButton)
     saved = bench.station.data_dir / "receipts" / f"receipt-{folio}-letter-reprint.pdf"
     assert saved.exists() and screen.flag.text() == "ACUSE VERIFICADO"  # the current receipt stays

@@ -8,6 +8,7 @@ from devices.positions import Finger
 from kiosk.enrol.flow import Enrolment, Step
 from tests.fixtures.enrolment import Bench, attempt, face_capture, to_fingers
 from tests.ui.conftest import settle
+from tests.ui.screen_checks import unfinished
 from ui.qt import Qt
 from ui.shell import Shell
 
@@ -59,7 +60,7 @@ def test_the_review_shows_each_decision_and_sends(qtbot: QtBot, signed_in: Shell
         not screen.face.pixmap().isNull() and screen.face_score.text() == "Calidad: 55 / 100"
     )  # the best of three
     assert "inclinación" in screen.face_state.text() and screen.face_who.text() == "confirmó: op-clerk"
-    assert screen.confirm.hasFocus()
+    assert screen.confirm.hasFocus() and unfinished(signed_in, screen) == []
     qtbot.mouseClick(signed_in.window.bar.language, Qt.MouseButton.LeftButton)
     assert thumb.state.text() == "below the threshold · NFIQ 2: 20" and little.state.text() == "UP: bandaged"
     qtbot.keyClick(screen.confirm, Qt.Key.Key_Return)  # Enter sends

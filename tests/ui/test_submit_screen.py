@@ -11,6 +11,7 @@ from kiosk.errors import KioskError
 from tests.fixtures.enrolment import Bench, all_fingers, face_capture, to_fingers
 from tests.fixtures.receipts import answer_packets
 from tests.ui.conftest import settle
+from tests.ui.screen_checks import unfinished
 from ui.qt import Qt
 from ui.shell import Shell
 
@@ -59,6 +60,7 @@ def test_a_full_disk_loses_nothing_and_the_clerk_tries_again(
     assert "el disco está lleno" in screen.error.text() and screen.nothing_lost.isVisible()
     assert screen.retry.isVisible() and screen.retry.hasFocus() and screen.marks["sealing"].text() == "✗"
     assert all(s.best is not None and s.best.image.any() for s in flow.slots)  # still in memory
+    assert unfinished(signed_in, screen) == []
     assert flow.face.best is not None and flow.face.best.token.any()
     monkeypatch.undo()
     qtbot.keyClick(screen.retry, Qt.Key.Key_Return)

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from kiosk.enrol.flow import Step
 from kiosk.errors import KioskError
+from kiosk.evented import Event
 from kiosk.messages import Message
 from kiosk.person.proofing import IdentityDocument
 from ui.qt import QButtonGroup, QCheckBox, QFrame, QGridLayout, QHBoxLayout, QLineEdit, QRadioButton, Qt
@@ -76,14 +78,27 @@ class IdentityScreen(Screen):
         self.clear()
 
     # -- the window's calls ---------------------------------------------------------------------------------
+    def bind(self, flow: Any) -> None:
+        super().bind(flow)
+        flow.events.step.connect(self._step)
+
     def clear(self) -> None:
         super().clear()
+        self._forget_form()
+
+    def _forget_form(self) -> None:
         self.person.clear()
         self.document_buttons[IdentityDocument.INE].setChecked(True)
         self.description.clear()
         self.last_four.clear()
         self.attest.setChecked(False)
         self.say(self.error, None, "error")
+
+    def _step(self, event: Event) -> None:
+        if event.step == Step.LOOKUP:
+            self._forget_form()  # a different person: nothing of this one's document stays
+        elif event.step == Step.IDENTITY and event.previous == Step.CONSENT:
+            self.attest.setChecked(False)  # a corrected document is attested again
 
     def entered(self) -> None:
         if self.flow is not None and self.flow.person is not None:
