@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kiosk.enrol.flow import Step
 from kiosk.errors import KioskError
 from kiosk.evented import Event
 from kiosk.messages import Message
@@ -160,7 +161,7 @@ class ConsentScreen(Screen):
         (self.guardian_curp if minor else self.notice).setFocus()
 
     def _step(self, event: Event) -> None:
-        if event.previous == "consent" and event.step != "consent":
+        if event.previous == Step.CONSENT and event.step != Step.CONSENT:
             self._forget_answer()
 
     def _forget_answer(self) -> None:
@@ -224,7 +225,7 @@ class ConsentScreen(Screen):
             "given": given,
             "method": ConsentMethod.VERBAL_WITNESSED if verbal else ConsentMethod.TOUCH,
             "language": self.i18n.language,
-            "witness_id": self.witness.text().strip() or None if verbal else None,
+            "witness_id": (self.witness.text().strip() or None) if verbal else None,
         }
         if self.flow.minor and self.guardian_curp.text().strip():
             answer["guardian_curp"] = self.guardian_curp.text()

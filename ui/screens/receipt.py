@@ -29,8 +29,11 @@ from ui.receipts.code import receipt_code
 from ui.receipts.pdf import Layout, explanation, paint_code, rows, status, write_pdf
 from ui.screens.base import Screen
 
-FLAGS = {"acuse": ("ui.receipt.flag_acuse", "ok"), "provisional": ("ui.receipt.flag_provisional", "warn")}
-FLAGS["refused"] = ("ui.receipt.flag_refused", "bad")
+FLAGS = {  # kind -> (flag, tone)
+    "acuse": ("ui.receipt.flag_acuse", "ok"),
+    "provisional": ("ui.receipt.flag_provisional", "warn"),
+    "refused": ("ui.receipt.flag_refused", "bad"),
+}
 TONE_ROLES = {"ok": "ok", "warn": "warning", "bad": "error"}
 QR_SIDE = 210
 ROW_COUNT = 7

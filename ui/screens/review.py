@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from devices.positions import Finger
+from kiosk.enrol.flow import Step
 from kiosk.errors import KioskError
 from kiosk.evented import Event
 from kiosk.messages import Message
@@ -94,7 +95,7 @@ class ReviewScreen(Screen):
         self.confirm.setFocus()
 
     def _step(self, event: Event) -> None:
-        if event.previous == "review" and event.step != "review":
+        if event.previous == Step.REVIEW and event.step != Step.REVIEW:
             self._drop_pictures()  # sent back to capture, or sealed: the copies go now
 
     def _drop_pictures(self) -> None:
