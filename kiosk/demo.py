@@ -9,6 +9,7 @@ demo window's side panel and the autopilot press its buttons.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from devices.positions import Finger
@@ -25,18 +26,35 @@ class DemoPerson:
         self.by_curp = {p.curp: p for p in self.people}
         self.person: SyntheticPerson = self.people[0]
         self.next_index = 0
+        self.fingers_ready = threading.Event()  # the simulator has grown this person's ten fingers
 
     def next_person(self) -> SyntheticPerson:
         """The next synthetic person in the queue (the demo's "next person" at the window)."""
         self.person = self.people[self.next_index % len(self.people)]
         self.next_index += 1
+        self._grow_fingers(self.person)
         return self.person
 
     def comes(self, curp: str) -> None:
         """The clerk looked this CURP up: that synthetic person is the one at the window now."""
         found = self.by_curp.get(curp.strip().upper())
-        if found is not None:
+        if found is not None and found is not self.person:
             self.person = found
+            self._grow_fingers(found)
+
+    def _grow_fingers(self, person: SyntheticPerson) -> None:
+        """A synthetic finger takes a quarter of a second to grow: grow this person's ten while the clerk
+        types, not when the demo's button is pressed (that is the simulator's cost, not the kiosk's)."""
+        from devices.synth import master_print
+
+        ready = self.fingers_ready = threading.Event()
+
+        def grow() -> None:
+            for finger in Finger:
+                master_print(person.finger_seed, finger)
+            ready.set()
+
+        threading.Thread(target=grow, name="demo-fingers", daemon=True).start()
 
     @property
     def reader(self) -> Any:

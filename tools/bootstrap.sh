@@ -70,5 +70,25 @@ if command -v pkg-config >/dev/null 2>&1 && pkg-config --exists gobject-introspe
   EXTRAS="--extra libfprint"
 fi
 
+# The tests read the receipt PDFs back with poppler (pdftotext, pdftoppm, pdfinfo, pdffonts); without it
+# those tests skip with that reason, so it is installed only when we are root (CI), and named otherwise.
+TEST_PACKAGES="poppler-utils"
+if command -v dpkg-query >/dev/null 2>&1; then
+  missing=""
+  for pkg in $TEST_PACKAGES; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing="$missing $pkg"
+  done
+  if [ -n "$missing" ]; then
+    if [ "$(id -u)" = "0" ]; then
+      echo "bootstrap: installing Debian packages for the tests:$missing" >&2
+      export DEBIAN_FRONTEND=noninteractive
+      apt-get install -y -qq --no-install-recommends $missing >/dev/null 2>&1 \
+        || { apt-get update -qq && apt-get install -y -qq --no-install-recommends $missing >/dev/null; }
+    else
+      echo "bootstrap: some tests skip without:$missing (sudo apt-get install -y$missing)" >&2
+    fi
+  fi
+fi
+
 "$UV" sync --frozen --quiet $EXTRAS
 echo "$UV"

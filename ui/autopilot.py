@@ -11,15 +11,25 @@ screen and the receipt PDF, and returns a summary with the timings.
 
 from __future__ import annotations
 
+import itertools
 import time
 from pathlib import Path
 from typing import Any
 
 from kiosk.errors import KioskError
 from kiosk.messages import Message
-from ui.qt import QAbstractButton, QApplication, QLineEdit, Qt, QTest, QWidget
+from ui.qt import QAbstractButton, QApplication, QComboBox, QEventLoop, QLineEdit, Qt, QTest, QTimer, QWidget
+from ui.stall import StallMeter
 
 WAIT_MS = 20
+
+
+def live_rate(times: Any, since: float) -> float:
+    """Frames per second while frames were coming: 1 / the median gap between consecutive paints
+    (gaps over half a second are pauses between captures, not a slow preview)."""
+    stamps = [t for t in times if t >= since]
+    gaps = sorted(b - a for a, b in itertools.pairwise(stamps) if 0 < b - a < 0.5)
+    return round(1.0 / gaps[len(gaps) // 2], 1) if gaps else 0.0
 
 
 class AutopilotStuck(KioskError):
@@ -37,9 +47,12 @@ class Autopilot:
         self.timeout = timeout
         self.shots: list[str] = []
         self.timings: dict[str, float] = {}
+        self.figures: dict[str, float] = {}
+        self.pdfs: list[str] = []
         self.step = "start"
+        self.stall = StallMeter()
 
-    # -- finding and acting ----------------------------------------------------------------------------------
+    # -- finding and acting ---------------------------------------------------------------------------------
     def name(self, code: str, **params: Any) -> str:
         return Message(code, params).render(self.shell.tr.language)
 
@@ -74,7 +87,11 @@ class Autopilot:
             return None
 
     def pump(self, ms: int = WAIT_MS) -> None:
-        QTest.qWait(ms)
+        """Let the window work for `ms` (an event loop, which lets the worker threads run: QTest.qWait
+        would keep Python's lock and starve the capture and face analysis)."""
+        loop = QEventLoop()
+        QTimer.singleShot(ms, loop.quit)
+        loop.exec()
 
     def wait_for(self, condition: Any, what: str, timeout: float | None = None) -> Any:
         deadline = time.monotonic() + (timeout or self.timeout)
@@ -94,7 +111,11 @@ class Autopilot:
     def shot(self, name: str) -> Path:
         self.pump(60)
         path = self.folder / f"{len(self.shots) + 1:02d}-{name}.png"
+        running = self.stall._timer.isActive()
+        self.stall.pause()  # grabbing the window is the autopilot's own work, not a stall of the window
         self.shell.window.grab().save(str(path))
+        if running:
+            self.stall.resume()
         self.shots.append(path.name)
         return path
 
@@ -105,32 +126,48 @@ class Autopilot:
     def end(self, step: str, started: float) -> None:
         self.timings[step] = round((time.perf_counter() - started) * 1000, 1)
 
-    # -- the visit -------------------------------------------------------------------------------------------
+    # -- the visit ------------------------------------------------------------------------------------------
     def run(self) -> dict[str, Any]:
         self.folder.mkdir(parents=True, exist_ok=True)
         self.shell.show()
         self.pump(200)
         summary: dict[str, Any] = {"receipt_verified": False}
         started = time.perf_counter()
+        self.stall.start()
         try:
             for step in self.steps():
                 t = self.begin(step.__name__.lstrip("_"))
                 step()
                 self.end(self.step, t)
-            receipt = self.shell.desk.enrolment.receipt if self.shell.desk.enrolment else self.receipt
-            summary.update(self.result(receipt))
+            summary.update(self.result(self.receipt))
         except AutopilotStuck as stuck:
             self.shot("stuck")
             summary["failed_at"] = stuck.step
+        self.stall.stop()
+        stalls = [v for k, v in self.figures.items() if k.startswith("longest_gui_stall_ms_")]
+        if stalls:
+            self.figures["longest_gui_stall_ms"] = max(stalls)
         summary["timings_ms"] = self.timings
         summary["total_ms"] = round((time.perf_counter() - started) * 1000, 1)
         summary["screenshots_taken"] = self.shots
+        summary["receipt_pdfs"] = self.pdfs
+        summary["figures"] = self.figures
         return summary
 
     receipt: Any = None
 
     def steps(self) -> list[Any]:
-        return [self._login, self._lookup]
+        return [
+            self._login,
+            self._lookup,
+            self._identity,
+            self._consent,
+            self._fingers,
+            self._face,
+            self._review,
+            self._submit,
+            self._receipt,
+        ]
 
     def result(self, receipt: Any) -> dict[str, Any]:
         if receipt is None:
@@ -160,3 +197,139 @@ class Autopilot:
         self.shot("lookup-found")
         self.click("ui.lookup.go_on")
         self.on_screen("identity")
+
+    def _identity(self) -> None:
+        self.click("ui.identity.doc.ine")
+        self.write("ui.identity.last_four", "4821")
+        self.click("ui.identity.attest")
+        self.shot("identity")
+        self.click("ui.identity.go_on")
+        self.on_screen("consent")
+
+    def _consent(self) -> None:
+        self.shot("consent")
+        self.click("ui.consent.accept")
+        self.on_screen("fingers")
+
+    # -- fingers: one poor placement retried, one exception a supervisor confirms ---------------------------
+    @property
+    def flow(self) -> Any:
+        flow = self.shell.desk.enrolment
+        if flow is None:
+            raise AutopilotStuck(self.step, "no visit is open")
+        return flow
+
+    def _fingers(self) -> None:
+        flow = self.flow
+        order = [s.finger for s in flow.slots]
+        screen = self.shell.screen("fingers")
+        # The simulator grows the synthetic person's fingers while the clerk types (a real finger needs no
+        # growing): wait for them, so that the figures below measure the kiosk, not the simulator.
+        self.wait_for(lambda: self.shell.ui.demo.fingers_ready.is_set(), "the simulated fingers", 60)
+        self.stall.reset()
+        started = time.perf_counter()
+        for index, finger in enumerate(order):
+            if index == len(order) - 1:
+                self._exception(finger)
+                continue
+            if index == 1:  # a dry first placement: NFIQ 2 says no, the screen says why, then a good one
+                self._place(finger, "ui.demo.place_dry")
+                self.shot("fingers-retry")
+            while flow.current == finger:
+                self._place(finger, "ui.demo.place")
+            if index == 0:
+                self.shot("fingers-first-accepted")
+        self.figures["finger_preview_fps"] = live_rate(screen.preview.paint_times, started)
+        self.figures["longest_gui_stall_ms_fingers"] = round(self.stall.longest_ms, 1)
+
+    def _place(self, finger: Any, button: str) -> None:
+        slot = self.flow.slot(finger)
+        attempts = slot.attempts
+        self.wait_for(lambda: self._try(button, QAbstractButton), "the demo panel")
+        self.click(button)
+        self.wait_for(lambda: slot.attempts > attempts or slot.done, f"a capture of {finger.slug}")
+        self.pump(100)  # the verdict on screen (the next finger's live capture is already running)
+        self.click("ui.demo.lift")
+        if (
+            slot.last is not None and slot.last.value == "needs_confirmation"
+        ):  # three poor prints: keep the best
+            self.click("ui.fingers.accept_best")
+            self.click("ui.confirm.confirm")
+            self.wait_for(lambda: slot.done, f"{finger.slug} accepted below the threshold")
+        elif slot.last is not None and slot.last.value == "needs_exception":
+            raise AutopilotStuck(self.step, f"{finger.slug}: every attempt was another finger")
+
+    def _exception(self, finger: Any) -> None:
+        self.click("ui.fingers.record_exception")
+        self.click("ui.exception.reason.bandaged")
+        self.shot("fingers-exception")
+        self.click("ui.exception.go_on")
+        self.write("ui.confirm.supervisor_user", self.supervisor.username)
+        self.write("ui.confirm.supervisor_password", self.supervisor.password)
+        self.shot("fingers-supervisor-confirms")
+        self.click("ui.confirm.confirm")
+        self.wait_for(lambda: self.flow.slot(finger).exception is not None, "the exception recorded")
+        self.on_screen("face")
+
+    # -- face: one guidance step, then the automatic photo --------------------------------------------------
+    def _face(self) -> None:
+        screen = self.shell.screen("face")
+        self.stall.reset()
+        started, analysed = time.perf_counter(), screen.analysed
+        self.choose_scene("too_far")
+        guidance = self.name("quality.face.come_closer")
+        self.wait_for(lambda: guidance in screen.guidance.text(), "the guidance to come closer", 30)
+        self.shot("face-guidance")
+        self.choose_scene("normal")
+        self.wait_for(lambda: self.flow.step.value == "review", "the automatic photo", 60)
+        seconds = time.perf_counter() - started
+        self.figures["face_preview_fps"] = live_rate(screen.preview.paint_times, started)
+        # every painted face frame carries its own analysis (the job analyses each frame it hands over)
+        self.figures["face_analysis_hz"] = self.figures["face_preview_fps"]
+        self.figures["face_frames_analysed"] = screen.analysed - analysed
+        self.figures["face_step_s"] = round(seconds, 1)
+        self.figures["longest_gui_stall_ms_face"] = round(self.stall.longest_ms, 1)
+
+    def choose_scene(self, scene: str) -> None:
+        combo = self.wait_for(lambda: self._try("ui.demo.scene", QComboBox), "the camera scene")
+        combo.setFocus()
+        for _ in range(combo.count()):
+            if combo.currentData() == scene:
+                return
+            QTest.keyClick(combo, Qt.Key.Key_Down)
+            self.pump()
+        if combo.currentData() != scene:
+            for _ in range(combo.count()):
+                QTest.keyClick(combo, Qt.Key.Key_Up)
+                if combo.currentData() == scene:
+                    return
+        if combo.currentData() != scene:
+            raise AutopilotStuck(self.step, f"scene {scene}")
+
+    # -- review, sealing, receipt ---------------------------------------------------------------------------
+    def _review(self) -> None:
+        self.on_screen("review")
+        self.shot("review")
+        self.stall.reset()
+        self.click("ui.review.confirm")
+
+    def _submit(self) -> None:
+        if self.shell.window.current_screen == "submit":
+            self.shot("submit")
+        self.on_screen("receipt", 120)
+        self.figures["longest_gui_stall_ms_sealing"] = round(self.stall.longest_ms, 1)
+        self.receipt = self.flow.receipt
+
+    def _receipt(self) -> None:
+        import shutil
+
+        self.idle()
+        self.shot("receipt")
+        receipts = self.shell.screen("receipt")
+        before = set(receipts.receipts_dir().glob("*.pdf")) if receipts.receipts_dir().is_dir() else set()
+        self.click("ui.receipt.save_page")
+        self.click("ui.receipt.save_roll")
+        made = self.wait_for(lambda: sorted(set(receipts.receipts_dir().glob("*.pdf")) - before), "the PDFs")
+        for pdf in made:
+            shutil.copy(pdf, self.folder / pdf.name)
+            self.pdfs.append(pdf.name)

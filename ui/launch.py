@@ -22,15 +22,41 @@ STARTED = time.perf_counter()
 
 
 def _application() -> Any:
+    """The QApplication, created only after the station opened its devices: Qt's GLib dispatcher takes
+    GLib's default context for the GUI thread, and libfprint's probe (in a worker) would then wait for a
+    GUI thread that is itself waiting for the scan. Later scans run off the GUI thread (hot-plug)."""
     from ui.app import application
 
     return application()
+
+
+def _check_display() -> None:
+    from ui.app import has_display
+
+    if not has_display():
+        raise KioskError("ui.no_display")
 
 
 def _start_services(station: Any, ctx: Any) -> None:
     if station.sender is not None:
         station.sender.start(idle_interval=float(ctx.config["outbox.send_interval"]))
     station.devices.watch(float(ctx.config["devices.poll_interval"]))
+    _warm_up(station)
+
+
+def _warm_up(station: Any) -> None:
+    """Load the capture libraries and build the face analysers while the operator signs in."""
+    import threading
+
+    from kiosk.enrol.flow import _face_policy
+
+    def warm() -> None:
+        from kiosk.quality import live, matching, nfiq2  # noqa: F401 (imported for their start-up cost)
+
+        live.warm_up()
+        station.warm_up_face(_face_policy(station.policy))
+
+    threading.Thread(target=warm, name="warm-up", daemon=True).start()
 
 
 def run_station(ctx: Any, *, kiosk_mode: bool, screenshot: Path | None, quit_after: int | None) -> int:
@@ -38,7 +64,7 @@ def run_station(ctx: Any, *, kiosk_mode: bool, screenshot: Path | None, quit_aft
     from kiosk.enrol.runner import close_station, open_station
     from ui.shell import Shell
 
-    app = _application()
+    _check_display()
     enrolment_file = ctx.config["backend.enrolment_file"] or None
     station = open_station(
         ctx.data_dir,
@@ -51,6 +77,7 @@ def run_station(ctx: Any, *, kiosk_mode: bool, screenshot: Path | None, quit_aft
     )
     try:
         _start_services(station, ctx)
+        app = _application()
         shell = Shell(Desk(station), ctx.language, kiosk_mode=kiosk_mode or ctx.config["ui.fullscreen"])
         return _show(app, shell, screenshot, quit_after)
     finally:
@@ -69,7 +96,7 @@ def open_demo(data_dir: Path) -> tuple[Any, Any, Any]:
     from kiosk.backend import embedded
     from kiosk.demo import DemoPerson
     from kiosk.enrol.headless import backend_dir
-    from kiosk.enrol.runner import Credentials, open_station, register_devices
+    from kiosk.enrol.runner import SIM_DRIVERS, Credentials, open_station, register_devices
 
     backend = embedded.start(backend_dir(data_dir))
     person = None
@@ -79,7 +106,12 @@ def open_demo(data_dir: Path) -> tuple[Any, Any, Any]:
 
         backend.add_people(people(DEMO_PEOPLE))
         station = open_station(
-            data_dir, enrolment_file=backend.enrolment_file, url=backend.url, mode="demo", test=True
+            data_dir,
+            enrolment_file=backend.enrolment_file,
+            url=backend.url,
+            mode="demo",
+            test=True,
+            allowed_drivers=SIM_DRIVERS,  # a demo plays on the simulators only
         )
         technician = backend.account("technician")
         register_devices(station, Credentials(technician.username, technician.password))
@@ -104,11 +136,12 @@ def run_demo(
     from ui.shell import Shell
     from ui.widgets.demo_panel import DemoPanel
 
-    app = _application()
+    _check_display()
     data_dir = demo_folder(ctx)
     backend, station, person = open_demo(data_dir)
     try:
         _start_services(station, ctx)
+        app = _application()
         desk = Desk(station)
         shell = Shell(desk, ctx.language, demo=person)
         panel = DemoPanel(shell.tr, desk, person, shell.window)

@@ -33,6 +33,15 @@ class StallMeter(QObject):
         self._last = None
         return self.longest_ms
 
+    def pause(self) -> None:
+        """The caller itself is about to hold the GUI thread (a screenshot): not the application's stall."""
+        self._timer.stop()
+        self._last = None
+
+    def resume(self) -> None:
+        self._last = time.perf_counter()
+        self._timer.start()
+
     def reset(self) -> None:
         self.longest_ms = 0.0
         self.ticks = 0

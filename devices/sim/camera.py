@@ -6,6 +6,7 @@ the face step is tested on the same code path a webcam takes.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
@@ -70,6 +71,16 @@ class SimCamera(Camera):
     def _open_hw(self) -> None:
         self.unit.claim(self)
         self._info = replace(self._info, serial=self.unit.serial, firmware=FIRMWARE)
+        # A real camera has its buffers; the simulator builds its wall and noise per frame size the first
+        # time (tens of ms of numpy holding Python's lock): build them now, beside whoever opened it.
+        threading.Thread(target=self._prepare, name="sim-camera-prepare", daemon=True).start()
+
+    def _prepare(self) -> None:
+        for size in (self.preview_size, self.still_size):
+            try:
+                self.simulation.render(size, 0.0, 0)
+            except Exception:  # unplugged or closed meanwhile: the first real frame builds them then
+                return
 
     def _close_hw(self) -> None:
         self.unit.release(self)

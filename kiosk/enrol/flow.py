@@ -154,8 +154,8 @@ class Enrolment:
             self.checker.clear()
         self.lookup_result = self.proofing = self.consent = self.reenrolment = None
         self.receipt = None
-        if self._face_step is not None and not self._face_jobs:  # a running job closes its own
-            self._face_step.close()
+        if self._face_step is not None and not self._face_jobs:  # a running job returns its own
+            self.station.keep_face_step(self._face_step)
         self._face_step = None
         self._log(events.PERSON_WIPED, reason=reason)
         self.end_reason = reason
@@ -362,19 +362,26 @@ class Enrolment:
         reader = self.station.devices.reader
         if reader is None or not self.station.devices.reader_ready:
             raise KioskError("enrol.no_reader")
-        checker = self._checker()
+        checker = [self.checker]  # made in the worker the first time: its import costs the GUI ~0.6 s
+        threshold = self.rules.duplicate_threshold
         finger, generation = slot.finger, self._generation
 
         def work() -> Attempt:
+            if checker[0] is None:
+                from kiosk.quality.matching import DuplicateChecker
+
+                checker[0] = DuplicateChecker(threshold)
             frame = capture_finger(
                 reader, on_frame=on_frame, cancel=cancel, timeout=timeout, require_lift=require_lift
             )
-            return judge(finger, frame.image, frame.ppi or reader.info.ppi or 500, checker)
+            return judge(finger, frame.image, frame.ppi or reader.info.ppi or 500, checker[0])
 
         def finish(attempt: Attempt) -> Verdict | None:
             if generation != self._generation or self.step is not Step.FINGERS or self.current != finger:
                 attempt.wipe()
                 return None
+            if self.checker is None:
+                self.checker = checker[0]
             return self.offer(attempt)
 
         def fail(exc: BaseException) -> Verdict | None:
@@ -520,8 +527,10 @@ class Enrolment:
         generation = self._generation
         self._face_jobs += 1
 
+        station = self.station
+
         def work() -> FaceCapture | None:
-            step = held[0] = held[0] or FaceStep(policy)
+            step = held[0] = held[0] or station.take_face_step(policy) or FaceStep(policy)
             return capture_face(camera, step, on_frame=on_frame, cancel=cancel, timeout=timeout)
 
         def settle() -> None:
@@ -531,8 +540,8 @@ class Enrolment:
                 return
             if generation == self._generation and self.step is Step.FACE and self._face_step is None:
                 self._face_step = step
-            else:  # the visit was wiped (or another job's analysers were kept): nobody uses these any more
-                step.close()
+            else:  # the visit was wiped (or another job's analysers were kept): the station keeps them
+                station.keep_face_step(step)
 
         def finish(capture: FaceCapture | None) -> FaceVerdict | None:
             settle()
@@ -630,8 +639,13 @@ class Enrolment:
         self._go(Step.SUBMIT)
 
     # -- seal, submit, receipt ------------------------------------------------------------------------------
-    def submit_job(self, deliver_within: float = 15.0) -> Job[ReceiptView, ReceiptView]:
-        """Seal, queue and deliver; the kiosk is free for the next person while the outbox keeps trying."""
+    def submit_job(
+        self, deliver_within: float = 15.0, on_stage: Callable[[str], None] | None = None
+    ) -> Job[ReceiptView, ReceiptView]:
+        """Seal, queue and deliver; the kiosk is free for the next person while the outbox keeps trying.
+
+        `on_stage` hears each stage as it starts (`kiosk.enrol.submit.STAGES`), from the worker's thread.
+        """
         self._require(Step.SUBMIT)
         assert self.consent is not None and self.proofing is not None and self.person is not None
         record = self.consent.require_seal()
@@ -646,6 +660,7 @@ class Enrolment:
             session_id=self.operator.session.session_id,
             person_name=self.person.name,
             deliver_within=deliver_within if self.station.online else 0.0,
+            on_stage=on_stage,
         )
         generation = self._generation
 

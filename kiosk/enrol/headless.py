@@ -13,7 +13,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk.enrol.runner import Credentials, close_station, open_station, register_devices
+from kiosk.enrol.runner import SIM_DRIVERS, Credentials, close_station, open_station, register_devices
 from kiosk.enrol.simulated import EnrolResult, SimulatedActor
 from kiosk.errors import KioskError
 from kiosk.operators.login import Authenticator, OperatorLogin
@@ -80,6 +80,7 @@ def run(plan: Plan, on_result: Callable[[EnrolResult], None] = lambda r: None) -
             mode="test",
             url=url,
             test=True,
+            allowed_drivers=SIM_DRIVERS,
         )
         stack.callback(close_station, station)
         if plan.technician is not None and station.online:

@@ -73,7 +73,9 @@ def open_station(
     priority: dict[str, int] | None = None,
     device_options: dict[str, Any] | None = None,
     test: bool = False,
+    allowed_drivers: tuple[str, ...] | None = None,
 ) -> StationContext:
+    """`allowed_drivers` narrows the policy's list (the demo and `kiosk enrol --simulated`: simulators)."""
     link, keys, config = join(data_dir, enrolment_file, name, timeout, url)
     online = config is not None
     if config is None:
@@ -85,7 +87,7 @@ def open_station(
     registry = Registry(
         DevicePolicy.build(
             mode,
-            allowed_drivers=policy.allowed_drivers or None,
+            allowed_drivers=_narrowed(policy.allowed_drivers or None, allowed_drivers),
             allow_simulators=policy.allow_simulators,
         ),
         priority=priority,
@@ -114,6 +116,12 @@ def open_station(
     if online:
         refresh_registration(station)
     return station
+
+
+def _narrowed(policy: list[str] | None, wanted: tuple[str, ...] | None) -> list[str] | None:
+    if wanted is None:
+        return policy
+    return [d for d in wanted if policy is None or d in policy]
 
 
 def refresh_registration(station: StationContext) -> bool:
@@ -162,6 +170,7 @@ def close_station(station: StationContext) -> None:
     """Stop the sender and the hot-plug monitor, release the devices, sign the log's tail."""
     if station.sender is not None:
         station.sender.stop()
+    station.close_face_steps()
     station.devices.close()
     _quietly(station.audit.close)
     station.outbox.close()

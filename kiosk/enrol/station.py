@@ -8,6 +8,7 @@ ready, policy version, freeze).
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,9 +42,51 @@ class StationContext:
     online: bool = True
     clock: Any = field(default=time.time, repr=False)
 
+    face_pool: list[Any] = field(default_factory=list, repr=False)  # analysers kept between visits
+    _face_lock: Any = field(default_factory=threading.Lock, repr=False)
+
     @property
     def policy(self) -> models.Policy:
         return self.config.policy
+
+    # -- the face analysers: seconds to build (mediapipe's graphs), so built once and kept ---------------
+    def take_face_step(self, policy: Any) -> Any:
+        """A ready FaceStep for `policy` from the pool, or None (the caller builds one off the GUI thread)."""
+        with self._face_lock:
+            while self.face_pool:
+                step = self.face_pool.pop()
+                if step.policy == policy:
+                    return step
+                step.close()
+        return None
+
+    def keep_face_step(self, step: Any) -> None:
+        """Back to the pool once a visit is done with it (one is enough: the window has one camera)."""
+        with self._face_lock:
+            if not self.face_pool:
+                self.face_pool.append(step)
+                return
+        step.close()
+
+    def warm_up_face(self, policy: Any) -> None:
+        """Build the analysers now (a worker at start-up), so the first face does not wait for them."""
+        import numpy as np
+
+        from kiosk.enrol.face import FaceStep
+
+        step = self.take_face_step(policy) or FaceStep(policy)
+        step.preview.analyze(
+            np.full((480, 640, 3), 128, np.uint8)
+        )  # first inferences allocate: now, not live
+        step.still.analyze(np.full((720, 1280, 3), 128, np.uint8))
+        step.auto.reset()
+        self.keep_face_step(step)
+
+    def close_face_steps(self) -> None:
+        with self._face_lock:
+            steps, self.face_pool = self.face_pool, []
+        for step in steps:
+            step.close()
 
     def recipient(self) -> BackendPublicKey:
         """The backend's current HPKE key: what a new packet is sealed to."""

@@ -6,12 +6,15 @@ and seals the packet, puts it in the durable outbox (from here on nothing can be
 wipes its copies, then tries to deliver at once within a deadline. What comes back is a `ReceiptView`:
 the backend's verified Acuse, a station-signed provisional receipt while the packet waits in the outbox,
 or the backend's refusal with its reason, never a pending receipt for a packet the backend refused.
+On the way it names each stage it starts (`STAGES`) to `on_stage`, from the worker's thread, so a
+screen can say what is happening without guessing from the time.
 """
 
 from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -27,6 +30,8 @@ from kiosk.outbox.delivery import deliver_with
 from kiosk.outbox.provisional import provisional_receipt
 from kiosk.outbox.sender import Sender
 from kiosk.packet.signing import OperatorSigner
+
+STAGES = ("sealing", "queued", "delivering")  # signed and encrypted; safe in the outbox; sent to the backend
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,7 @@ class Submission:
     session_id: str
     person_name: str
     deliver_within: float = 15.0
+    on_stage: Callable[[str], None] | None = field(default=None, repr=False)
 
     @classmethod
     def copy_of(cls, slots: list[FingerSlot], face: FaceCapture | None, **rest: Any) -> Submission:
@@ -97,7 +103,9 @@ class Submission:
 def run(submission: Submission, station: StationContext) -> ReceiptView:
     """Seal and queue (raises, with nothing lost, when the outbox cannot take the packet), then deliver."""
     log = _Log(station, submission)
+    stage = submission.on_stage or _no_stage
     try:
+        stage("sealing")
         station.audit.checkpoint()
         context = replace(submission.context, audit_chain_head=station.audit.head())
         sealed = seal_enrolment(
@@ -114,6 +122,7 @@ def run(submission: Submission, station: StationContext) -> ReceiptView:
         submission.wipe()
     sealed_at = datetime.now(UTC)
     log(events.SEAL, packet_id=sealed.packet_id)
+    stage("queued")
     base = ReceiptView(
         kind="provisional",
         packet_id=sealed.packet_id,
@@ -125,6 +134,8 @@ def run(submission: Submission, station: StationContext) -> ReceiptView:
         sealed_at=sealed_at.isoformat(timespec="seconds").replace("+00:00", "Z"),
         test=context.test,
     )
+    if station.client is not None and submission.deliver_within > 0:
+        stage("delivering")
     view = deliver(station, base, submission.deliver_within)
     if view.kind == "provisional":  # the sender audits what settles a packet (receipt, refusal)
         log(events.DELIVERY_FAILED, packet_id=sealed.packet_id, final=False, provisional_receipt=True)
@@ -190,6 +201,10 @@ def _verified(station: StationContext, packet_id: str, digest: str, receipt: str
 
     assert station.client is not None
     return verify_stored_receipt(station.client, packet_id, digest, receipt)
+
+
+def _no_stage(_stage: str) -> None:
+    pass
 
 
 class _Log:

@@ -50,6 +50,7 @@ CREATE TABLE IF NOT EXISTS packets (
     exported_at REAL
 );
 CREATE INDEX IF NOT EXISTS packets_due ON packets (state, next_attempt_at);
+CREATE INDEX IF NOT EXISTS packets_folio ON packets (folio);
 """
 PURGE_ONE = "UPDATE packets SET state = 'purged', blob = NULL WHERE packet_id = ? AND state = 'delivered'"
 WAITING = "SELECT COUNT(*) AS n, MIN(created_at) AS t FROM packets WHERE state IN ('sealed', 'sending')"
@@ -311,6 +312,12 @@ class OutboxStore:
     def get(self, packet_id: str) -> Packet | None:
         with self._lock:
             row = self._db.execute("SELECT * FROM packets WHERE packet_id = ?", (packet_id,)).fetchone()
+        return Packet.from_row(row) if row else None
+
+    def by_folio(self, folio: str) -> Packet | None:
+        """The delivered packet the backend gave this folio (its row outlives the purge: reprints)."""
+        with self._lock:
+            row = self._db.execute("SELECT * FROM packets WHERE folio = ?", (folio,)).fetchone()
         return Packet.from_row(row) if row else None
 
     def pending(self) -> list[Packet]:

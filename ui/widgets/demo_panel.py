@@ -3,6 +3,7 @@ window on the simulated devices. Only in `kiosk demo`; a real station has no suc
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from kiosk.demo import DemoPerson
@@ -18,8 +19,8 @@ class DemoPanel(QFrame):
     def __init__(self, tr: Translator, desk: Desk, person: DemoPerson, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.i18n, self.desk, self.person = tr, desk, person
-        self.setObjectName("card")
-        self.setFixedWidth(260)
+        self.setObjectName("demopanel")
+        self.setFixedWidth(290)
         column = QVBoxLayout(self)
         title = QLabel(self)
         title.setObjectName("subheading")
@@ -50,6 +51,7 @@ class DemoPanel(QFrame):
     def _button(self, column: QVBoxLayout, code: str, slot: Any) -> QPushButton:
         button = QPushButton(self)
         button.setMinimumWidth(0)
+        button.setMinimumHeight(38)
         self.i18n.control(button, Message(code))
         button.clicked.connect(slot)
         column.addWidget(button)
@@ -64,7 +66,8 @@ class DemoPanel(QFrame):
         return None if flow is None else flow.current
 
     def _place(self, condition: str | None) -> None:
-        self.person.place(self._current_finger(), condition)
+        finger = self._current_finger()  # the person acts on their own (a thread): the window goes on
+        threading.Thread(target=self.person.place, args=(finger, condition), daemon=True).start()
 
     def _place_other(self) -> None:
         """A finger already taken (the first accepted one): the duplicate check names it."""
@@ -73,7 +76,8 @@ class DemoPanel(QFrame):
             return
         taken = [s.finger for s in flow.slots if s.accepted]
         if taken:
-            self.person.place(self._current_finger(), other=taken[0])
+            finger = self._current_finger()
+            threading.Thread(target=lambda: self.person.place(finger, other=taken[0]), daemon=True).start()
 
     def refresh(self) -> None:
         flow = self.desk.enrolment

@@ -9,6 +9,8 @@ drops the frame: nothing of the person stays in the widget.
 
 from __future__ import annotations
 
+import collections
+import time
 from typing import Any
 
 import numpy as np
@@ -32,6 +34,7 @@ class FramePreview(QWidget):
         self._fresh = False
         self._text = ""  # what shows with no frame ("the reader is unplugged"); set through i18n.bind
         self.painted = 0  # frames painted
+        self.paint_times: collections.deque[float] = collections.deque(maxlen=4000)  # when (benchmarks)
         self.received = 0  # frames handed to the widget (some are replaced before a paint)
 
     # -- what the screen calls ------------------------------------------------------------------------------
@@ -92,6 +95,7 @@ class FramePreview(QWidget):
             self.paint_overlay(painter, target)
             if self._fresh:
                 self.painted += 1
+                self.paint_times.append(time.perf_counter())
                 self._fresh = False
         finally:
             painter.end()

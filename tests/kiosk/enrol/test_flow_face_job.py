@@ -55,25 +55,29 @@ def test_the_analysers_are_built_by_the_work_not_when_the_job_is_handed_out(at_f
     assert len(FakeStep.built) == 1 and FakeStep.built[0].closed == 0  # kept for the next attempt
 
 
-def test_a_wipe_during_a_running_job_leaves_the_closing_to_the_job(at_face: Enrolment) -> None:
+def test_a_wipe_during_a_running_job_leaves_the_handing_back_to_the_job(at_face: Enrolment) -> None:
     first = at_face.face_job()
     first.finish(run_work_in_a_thread(first))
     step = FakeStep.built[0]
     running = at_face.face_job()
     result = run_work_in_a_thread(running)  # the preview loop is still using the analysers...
     at_face.wipe("idle")  # ...when the visit is wiped
-    assert step.closed == 0
+    assert step.closed == 0 and at_face.station.face_pool == []
     assert running.finish(result) is None
+    assert step.closed == 0 and at_face.station.face_pool == [step]  # kept by the station for the next visit
+    at_face.station.close_face_steps()
     assert step.closed == 1
 
 
-def test_a_wipe_with_no_job_running_closes_the_analysers(at_face: Enrolment) -> None:
+def test_a_wipe_with_no_job_running_hands_the_analysers_to_the_station(at_face: Enrolment) -> None:
     job = at_face.face_job()
     job.fail(flow_module.Cancelled())  # never ran: nothing was built, nothing to close
     assert FakeStep.built == []
     job = at_face.face_job()
     job.finish(run_work_in_a_thread(job))
     at_face.wipe("finished")
+    assert at_face.station.face_pool == [FakeStep.built[0]] and FakeStep.built[0].closed == 0
+    at_face.station.close_face_steps()
     assert FakeStep.built[0].closed == 1
 
 
