@@ -47,7 +47,7 @@ QFrame#stationbar QLabel {{ color: white; font-size: 15px; }}
 QFrame#stationbar QPushButton {{ min-height: 36px; min-width: 44px; padding: 4px 12px; font-size: 15px;
                                  background: {ACCENT}; color: white; border: 1px solid #2c7a68; }}
 QFrame#demopanel {{ background: #fbf7e9; border: 1px dashed {WARN}; border-radius: 10px; }}
-QFrame#demopanel QPushButton {{ font-size: 14px; min-width: 0; padding: 4px 8px; min-height: 38px; }}
+QFrame#demopanel QPushButton {{ font-size: 13px; min-width: 0; padding: 4px 6px; min-height: 36px; }}
 QFrame#demopanel QComboBox {{ font-size: 14px; }}
 QFrame#demopanel QLabel {{ font-size: 14px; }}
 QFrame#banner {{ background: {BAD}; }}

@@ -27,7 +27,7 @@ class Screen(QWidget):
         self.flow: Enrolment | None = None
         self.setObjectName(self.name)
         self.layout_ = QVBoxLayout(self)
-        self.layout_.setContentsMargins(32, 20, 32, 20)
+        self.layout_.setContentsMargins(24, 16, 24, 16)
         self.layout_.setSpacing(14)
         if self.heading_code:
             self.heading = self.label(Message(self.heading_code), "heading")

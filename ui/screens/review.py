@@ -25,7 +25,7 @@ from ui.style import STATE_COLOURS
 from ui.widgets.finger_tile import FingerTile
 from ui.widgets.thumbnails import rgb_pixmap
 
-FACE = QSize(180, 240)
+FACE = QSize(150, 200)
 
 
 class ReviewScreen(Screen):
@@ -76,6 +76,9 @@ class ReviewScreen(Screen):
             column.addWidget(label)
         column.addStretch(1)
         self.retake_face_button = self.button(Message("ui.review.retake_face"), slot=self.retake_face)
+        self.i18n.bind(
+            self.retake_face_button, "text", Message("ui.review.retake")
+        )  # short: the card is narrow
         column.addWidget(self.retake_face_button)
         return self.face_card
 

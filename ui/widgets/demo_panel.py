@@ -20,7 +20,7 @@ class DemoPanel(QFrame):
         super().__init__(parent)
         self.i18n, self.desk, self.person = tr, desk, person
         self.setObjectName("demopanel")
-        self.setFixedWidth(290)
+        self.setFixedWidth(226)
         column = QVBoxLayout(self)
         title = QLabel(self)
         title.setObjectName("subheading")

@@ -30,7 +30,7 @@ class FingerTile(QFrame):
         column.setSpacing(2)
         self.title = QLabel(self)
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.title.setStyleSheet("font-weight: 600; border: none;")
+        self.title.setStyleSheet("font-weight: 600; font-size: 14px; border: none;")
         self.i18n.bind(self.title, "text", Message(f"ui.review.short.{finger.name.lower()}"))
         column.addWidget(self.title)
         self.picture = QLabel(self)
