@@ -26,6 +26,8 @@ fi
 
 # Qt (PySide6) needs these even offscreen; without a font every glyph is a box.
 DEB_PACKAGES="libglib2.0-0 libegl1 libgl1 libx11-6 libdbus-1-3 libfontconfig1 libfreetype6 libxkbcommon0 fonts-dejavu-core"
+# A real window (X11, `make demo` on a desktop) needs Qt's xcb platform's libraries too.
+DEB_PACKAGES="$DEB_PACKAGES libx11-xcb1 libxcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-render0 libxcb-shape0 libxcb-shm0 libxcb-sync1 libxcb-util1 libxcb-xfixes0 libxcb-xkb1 libxkbcommon-x11-0"
 if command -v dpkg-query >/dev/null 2>&1; then
   missing=""
   for pkg in $DEB_PACKAGES; do
