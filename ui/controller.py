@@ -13,6 +13,7 @@ from typing import Any
 from kiosk.enrol.flow import Enrolment, Step
 from kiosk.errors import KioskError
 from kiosk.evented import Event
+from kiosk.messages import Message
 from kiosk.operators.idle import IdleEvent
 from kiosk.roles import Permission
 from ui.context import UiContext
@@ -42,6 +43,7 @@ class Controller:
         desk.events.status.connect(lambda _e: window.bar.refresh())
         ui.bridge.relay(desk.station.devices.events.changed, lambda _e: window.bar.refresh())
         window.bar.logout.clicked.connect(self.logout)
+        window.bar.on_delivered_later = self._delivered_later
         self.ticker = QTimer(window)
         self.ticker.setInterval(TICK_MS)
         self.ticker.timeout.connect(self._tick)
@@ -102,6 +104,10 @@ class Controller:
             clear = getattr(screen, "clear", None)
             if callable(clear):
                 clear()
+
+    def _delivered_later(self, count: int) -> None:
+        """Waiting packets went out (the backend is back): the clerk hears so, and where the Acuse is."""
+        self.window.set_status(Message("ui.bar.delivered_later", {"count": count}))
 
     # -- idle -----------------------------------------------------------------------------------------------
     def _tick(self) -> None:

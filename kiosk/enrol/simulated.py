@@ -141,7 +141,7 @@ class SimulatedActor:
             face_passed,
             face_below,
             provisional_receipt=receipt.document if receipt.kind == "provisional" else None,
-            message=receipt.reason,
+            message=receipt.warning or receipt.reason,
         )
 
     def _fingers(self, flow: Enrolment, person: SyntheticPerson) -> None:

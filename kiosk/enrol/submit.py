@@ -13,6 +13,7 @@ screen can say what is happening without guessing from the time.
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -24,6 +25,7 @@ from kiosk.enrol.face import FaceCapture
 from kiosk.enrol.fingers import FingerSlot
 from kiosk.enrol.sealing import Context, seal_enrolment
 from kiosk.enrol.station import StationContext
+from kiosk.errors import KioskError
 from kiosk.masking import mask_curp
 from kiosk.messages import Message
 from kiosk.outbox.delivery import deliver_with
@@ -32,6 +34,9 @@ from kiosk.outbox.sender import Sender
 from kiosk.packet.signing import OperatorSigner
 
 STAGES = ("sealing", "queued", "delivering")  # signed and encrypted; safe in the outbox; sent to the backend
+
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,7 @@ class ReceiptView:
     verified: bool = False
     test: bool = False
     reason: Message | None = None  # refused: the backend's reason; provisional: why it waits
+    warning: Message | None = None  # something the technician must look at (the seal not in the log)
     document: dict[str, Any] = field(default_factory=dict)  # the signed receipt, for the QR code
 
     def to_json(self, language: str = "es_MX") -> dict[str, Any]:
@@ -120,8 +126,10 @@ def run(submission: Submission, station: StationContext) -> ReceiptView:
         station.outbox.add(sealed.packet_id, sealed.blob, sealed.digest, test=context.test)
     finally:
         submission.wipe()
+    # From here on the packet is safe in the outbox: nothing below may make the operator seal it again
+    # (a second packet for the same person). A log that cannot be written (a full disk) is said, not raised.
     sealed_at = datetime.now(UTC)
-    log(events.SEAL, packet_id=sealed.packet_id)
+    unaudited = not log.quietly(events.SEAL, packet_id=sealed.packet_id)
     stage("queued")
     base = ReceiptView(
         kind="provisional",
@@ -136,9 +144,15 @@ def run(submission: Submission, station: StationContext) -> ReceiptView:
     )
     if station.client is not None and submission.deliver_within > 0:
         stage("delivering")
-    view = deliver(station, base, submission.deliver_within)
+    try:
+        view = deliver(station, base, submission.deliver_within)
+    except Exception:  # a delivery bug or a store error: the packet waits, the person gets the paper
+        logger.exception("delivery right after sealing failed; the packet stays queued")
+        view = receipt_for(station, base)
     if view.kind == "provisional":  # the sender audits what settles a packet (receipt, refusal)
-        log(events.DELIVERY_FAILED, packet_id=sealed.packet_id, final=False, provisional_receipt=True)
+        log.quietly(events.DELIVERY_FAILED, packet_id=sealed.packet_id, final=False, provisional_receipt=True)
+    if unaudited:
+        view = replace(view, warning=Message("enrol.sealed_not_audited"))
     return view
 
 
@@ -210,6 +224,15 @@ def _no_stage(_stage: str) -> None:
 class _Log:
     def __init__(self, station: StationContext, submission: Submission) -> None:
         self.station, self.submission = station, submission
+
+    def quietly(self, event: str, **fields: Any) -> bool:
+        """Log, or say in the station's log file why not (True when the entry is written)."""
+        try:
+            self(event, **fields)
+        except KioskError as exc:
+            logger.warning("audit entry %s not written: %s", event, exc.message.code)
+            return False
+        return True
 
     def __call__(self, event: str, **fields: Any) -> None:
         s = self.submission

@@ -156,3 +156,10 @@ def test_kiosk_mode_leaves_only_with_an_authorised_exit(
         shell.window.bar.timer.stop()
     finally:
         close_station(context)
+
+
+def test_packets_delivered_later_are_announced(qtbot: QtBot, live: Shell) -> None:
+    bar = live.window.bar
+    bar.facts = {**bar.facts, "pending": 3}  # three were waiting at the last look
+    bar.refresh()  # now none: the sender delivered them
+    assert "3" in live.window.status.text() and "folio" in live.window.status.text()

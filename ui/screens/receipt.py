@@ -202,7 +202,10 @@ class ReceiptScreen(Screen):
                 self.i18n.bind(label, "text", Message("ui.empty"))
                 value.clear()
         self.code.setPixmap(code_pixmap(view, QR_SIDE))
-        self.say(self.output, None, "hint")
+        if view.warning is not None:  # sealed and queued, but something for the technician
+            self.say(self.output, view.warning, "warning")
+        else:
+            self.say(self.output, None, "hint")
 
     # -- paper ----------------------------------------------------------------------------------------------
     def page_layout(self) -> Layout:

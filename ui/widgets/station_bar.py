@@ -20,6 +20,7 @@ class StationBar(QWidget):
         self.i18n = tr
         self._status = status  # callable giving the desk's status dict
         self.facts: dict[str, Any] = {}
+        self.on_delivered_later: Any = None  # called with how many waiting packets went out since
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
@@ -78,7 +79,10 @@ class StationBar(QWidget):
             facts = self._status()
         except Exception:  # a status that cannot be read must not take the window down
             return
+        before = self.facts.get("pending")
         self.facts = facts
+        if before is not None and facts["pending"] < before and self.on_delivered_later is not None:
+            self.on_delivered_later(before - facts["pending"])
         tr = self.i18n
         operator = facts.get("operator")
         if operator is None:

@@ -176,3 +176,25 @@ def test_an_employer_s_packet_carries_the_fiel_signature(bench: Bench) -> None:
     packet = opened(bench, receipt.packet_id)
     assert packet.verification.operator_signed  # type: ignore[attr-defined]
     assert packet.manifest.operator.login == "fiel"  # type: ignore[attr-defined]
+
+
+def test_a_log_that_cannot_be_written_after_sealing_never_seals_twice(
+    bench: Bench, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The packet is in the outbox: the person gets their receipt and nobody seals a second packet."""
+    flow = to_face(bench)
+    flow.offer_face(face_capture(True))
+    flow.confirm_review()
+    audit = bench.station.audit
+    original = type(audit).append
+
+    def full_disk(self: object, event: str, **kwargs: object) -> object:
+        if event in ("seal", "delivery_failed"):
+            raise KioskError("audit.disk_full")
+        return original(self, event, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(type(audit), "append", full_disk)
+    receipt = flow.submit_job()()
+    assert flow.step is Step.RECEIPT and receipt.kind == "provisional"
+    assert receipt.warning is not None and receipt.warning.code == "enrol.sealed_not_audited"
+    assert bench.station.outbox.counts()["sealed"] == 1
