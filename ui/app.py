@@ -6,7 +6,7 @@ import os
 import sys
 
 from kiosk.errors import KioskError
-from ui.qt import QApplication
+from ui.qt import QApplication, qInstallMessageHandler
 
 
 def has_display() -> bool:
@@ -16,12 +16,22 @@ def has_display() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
+NOISE = ("This plugin does not support propagateSizeHints()",)  # the offscreen platform, harmless
+
+
+def _quiet_qt(kind: object, context: object, message: str) -> None:
+    """Qt's own warnings go to stderr as before, but not the offscreen platform's harmless chatter."""
+    if message not in NOISE:
+        sys.stderr.write(message + "\n")
+
+
 def application(argv: list[str] | None = None) -> QApplication:
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         return existing
     if not has_display():
         raise KioskError("ui.no_display")
+    qInstallMessageHandler(_quiet_qt)
     app = QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName("kiosk")
     app.setOrganizationName("kiosk")

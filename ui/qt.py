@@ -24,6 +24,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
     Slot,
+    qInstallMessageHandler,
 )
 from PySide6.QtGui import (
     QAction,
@@ -165,4 +166,5 @@ __all__ = [
     "Qt",
     "Signal",
     "Slot",
+    "qInstallMessageHandler",
 ]

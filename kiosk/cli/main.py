@@ -15,6 +15,7 @@ import argparse
 import codecs
 import contextlib
 import logging
+import os
 import sys
 import unicodedata
 from collections.abc import Sequence
@@ -102,6 +103,11 @@ def _say(text: str) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     from kiosk import config, hardening, logs
+
+    # mediapipe's C++ logs its start-up chatter (graph set-up, GL context) to stderr: a person reading
+    # one line per enrolment should not see it. Errors still show; KIOSK_* logging goes to the log file.
+    os.environ.setdefault("GLOG_minloglevel", "2")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
     _tolerant_streams()
     logging.getLogger("kiosk").addHandler(logging.NullHandler())  # never Python's last-resort traceback
