@@ -32,10 +32,17 @@ class Device:
     kind: ClassVar[Kind]
     vendor: ClassVar[str] = ""
     usb_ids: ClassVar[tuple[UsbId, ...]] = ()
+    usb_ids_complete: ClassVar[bool] = (
+        True  # the table names every device the driver serves (see devices.usb)
+    )
     ppi: ClassVar[int | None] = None
     image_size: ClassVar[tuple[int, int] | None] = None  # (width, height)
     simulated: ClassVar[bool] = False
     hotplug_subsystems: ClassVar[tuple[str, ...]] = ()  # udev subsystems whose events call for a rescan
+    # Probe in the scanning thread, not a pool thread: for drivers bound to an event loop its owner must
+    # run (libfprint's GLib context, owned by Qt's GUI thread once a window exists); they keep their own
+    # time limits, since the registry's cannot interrupt the caller.
+    probe_in_caller: ClassVar[bool] = False
 
     # -- discovery -------------------------------------------------------------------------------------
     @classmethod

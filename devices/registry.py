@@ -111,12 +111,25 @@ class Registry:
         plugged = usb.present(self.usb_root)
         if plugged is None:
             return drivers  # this machine cannot list USB devices: let every probe look
-        return [cls for cls in drivers if not cls.usb_ids or usb.claimed(cls.usb_ids, plugged)]
+        return [
+            cls
+            for cls in drivers
+            if not cls.usb_ids or not cls.usb_ids_complete or usb.claimed(cls.usb_ids, plugged)
+        ]
 
     def _probe_all(self, drivers: list[type[Device]]) -> tuple[list[DeviceInfo], list[DriverFailure]]:
         """Probes run side by side with a time limit: a hung vendor library delays a scan, never stops it."""
         found: list[DeviceInfo] = []
         failures: list[DriverFailure] = []
+        if not drivers:
+            return found, failures
+        for cls in [c for c in drivers if c.probe_in_caller]:
+            try:  # bound to the caller's event loop (libfprint and GLib): never from a pool thread
+                found.extend(cls.describe(item) for item in cls.probe(self.options.get(cls.driver_id, {})))
+            except Exception as error:
+                log.warning("device driver %s failed to probe: %s", cls.driver_id, error)
+                failures.append(DriverFailure.from_exception(cls.driver_id, "probe", error, self._dist(cls)))
+        drivers = [c for c in drivers if not c.probe_in_caller]
         if not drivers:
             return found, failures
         pool = ThreadPoolExecutor(max_workers=min(8, len(drivers)), thread_name_prefix="probe")

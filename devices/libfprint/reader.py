@@ -31,6 +31,8 @@ CALL_SECONDS = 15.0  # open/close/enumerate: libfprint answers these quickly or 
 
 
 class LibfprintReader(FingerprintReader):
+    probe_in_caller = True  # libfprint runs in GLib's default context: see `Device.probe_in_caller`
+    usb_ids_complete = False  # libfprint serves many more scanners than the ones named here
     driver_id = "libfprint"
     display_name = "Scanner supported by libfprint"
     vendor = "libfprint"

@@ -51,3 +51,12 @@ def test_a_driver_whose_ids_are_absent_is_not_probed(
 def test_without_sysfs_every_driver_probes(acme: Path, bench: SimulatedHardware, tmp_path: Path) -> None:
     inventory = registry(bench, tmp_path / "no-sysfs").scan()
     assert inventory.by_id("acme-fp:1-4") is not None
+
+
+def test_a_partial_id_table_never_keeps_a_driver_from_probing(tmp_path: Path) -> None:
+    from devices.libfprint.reader import LibfprintReader
+
+    registry = Registry(
+        DevicePolicy.build("test"), usb_root=sysfs(tmp_path / "none", ("3-2", "1d6b", "0002"))
+    )
+    assert LibfprintReader in registry._plugged([LibfprintReader])  # libfprint knows hundreds more ids

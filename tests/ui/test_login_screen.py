@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from kiosk.backend.operators import add_user, pin_fiel_certificate
 from kiosk.backend.server import Running
 from kiosk.enrol.desk import Desk
-from kiosk.enrol.runner import Credentials, close_station, open_station, register_devices
+from kiosk.enrol.runner import SIM_DRIVERS, Credentials, close_station, open_station, register_devices
 from tests.fixtures.backend import CLERK_PASSWORD, TECH_PASSWORD, Station
 from tests.ui.conftest import settle
 from ui.qt import Qt
@@ -21,7 +21,7 @@ from ui.shell import Shell
 
 @pytest.fixture
 def live(qtbot: QtBot, backend: Running, station: Station) -> Iterator[Shell]:
-    context = open_station(station.data_dir, mode="test", test=True)
+    context = open_station(station.data_dir, mode="test", test=True, allowed_drivers=SIM_DRIVERS)
     register_devices(context, Credentials("tecnico", TECH_PASSWORD))
     shell = Shell(Desk(context), "es_MX")
     qtbot.addWidget(shell.window)
@@ -125,7 +125,7 @@ def test_a_technician_sees_no_person_work(qtbot: QtBot, live: Shell) -> None:
 def test_kiosk_mode_leaves_only_with_an_authorised_exit(
     qtbot: QtBot, backend: Running, station: Station
 ) -> None:
-    context = open_station(station.data_dir, mode="test", test=True)
+    context = open_station(station.data_dir, mode="test", test=True, allowed_drivers=SIM_DRIVERS)
     try:
         shell = Shell(Desk(context), "es_MX", kiosk_mode=True)
         qtbot.addWidget(shell.window)

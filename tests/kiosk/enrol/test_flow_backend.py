@@ -10,7 +10,7 @@ import pytest
 
 from kiosk.backend.server import Running
 from kiosk.enrol.flow import Enrolment, Step
-from kiosk.enrol.runner import Credentials, close_station, open_station, register_devices
+from kiosk.enrol.runner import SIM_DRIVERS, Credentials, close_station, open_station, register_devices
 from kiosk.enrol.station import StationContext
 from kiosk.errors import KioskError
 from kiosk.operators.login import Authenticator
@@ -24,7 +24,7 @@ PERSON = people(1)[0]
 @pytest.fixture
 def opened(backend: Running, station: Station) -> Iterator[StationContext]:
     backend.backend.add_person(PERSON.curp, PERSON.nss, PERSON.name, PERSON.birth_date.isoformat())
-    context = open_station(station.data_dir, mode="test", test=True)
+    context = open_station(station.data_dir, mode="test", test=True, allowed_drivers=SIM_DRIVERS)
     yield context
     close_station(context)
 
@@ -147,12 +147,12 @@ def test_an_employer_logs_in_with_the_sat_test_fiel_and_the_backend_checks_its_s
 
 
 def test_a_station_opens_offline_with_its_last_configuration(backend: Running, station: Station) -> None:
-    online = open_station(station.data_dir, mode="test", test=True)
+    online = open_station(station.data_dir, mode="test", test=True, allowed_drivers=SIM_DRIVERS)
     version = online.policy.version
     register_devices(online, Credentials("tecnico", TECH_PASSWORD))
     close_station(online)
     backend.stop()
-    offline = open_station(station.data_dir, mode="test", test=True, timeout=2.0)
+    offline = open_station(station.data_dir, mode="test", test=True, allowed_drivers=SIM_DRIVERS, timeout=2.0)
     try:
         assert not offline.online and offline.policy.version == version
         assert offline.devices.unregistered() == []  # the registry fetched online is remembered
