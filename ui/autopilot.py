@@ -246,6 +246,9 @@ class Autopilot:
         slot = self.flow.slot(finger)
         attempts = slot.attempts
         self.wait_for(lambda: self._try(button, QAbstractButton), "the demo panel")
+        # A person's finger is off the glass for a good part of a second; the autopilot's for no time at
+        # all. Place only once the live capture has seen the glass empty, as a reader would.
+        self.wait_for(self._ready_for_a_finger, "the live capture to see the glass empty")
         self.click(button)
         self.wait_for(lambda: slot.attempts > attempts or slot.done, f"a capture of {finger.slug}")
         self.pump(100)  # the verdict on screen (the next finger's live capture is already running)
@@ -258,6 +261,10 @@ class Autopilot:
             self.wait_for(lambda: slot.done, f"{finger.slug} accepted below the threshold")
         elif slot.last is not None and slot.last.value == "needs_exception":
             raise AutopilotStuck(self.step, f"{finger.slug}: every attempt was another finger")
+
+    def _ready_for_a_finger(self) -> bool:
+        run = self.shell.screen("fingers").live.run
+        return run is not None and (not run.facts.get("require_lift") or run.saw_empty)
 
     def _exception(self, finger: Any) -> None:
         self.click("ui.fingers.record_exception")
