@@ -53,10 +53,12 @@ def test_a_verified_acuse_is_shown_saved_and_printed(qtbot: QtBot, signed_in: Sh
     assert mask_curp(PERSON.curp) in shown(screen) and "Firma del IMSS verificada" in screen.status.text()
     assert not screen.code.pixmap().isNull() and screen.next_person.hasFocus()
     qtbot.mouseClick(screen.save_page, Qt.MouseButton.LeftButton)
+    settle(qtbot, signed_in)
     page = bench.station.data_dir / "receipts" / f"receipt-{receipt.folio}-letter.pdf"
     assert page.read_bytes().startswith(b"%PDF") and stat.S_IMODE(page.stat().st_mode) == 0o600
     assert str(page) in screen.output.text()
     qtbot.mouseClick(screen.save_roll, Qt.MouseButton.LeftButton)
+    settle(qtbot, signed_in)
     assert (page.parent / f"receipt-{receipt.folio}-roll.pdf").exists()
     qtbot.mouseClick(screen.print_button, Qt.MouseButton.LeftButton)
     printed = page.parent / f"receipt-{receipt.folio}-letter-print.pdf"
@@ -72,6 +74,11 @@ def test_a_provisional_receipt_says_it_will_be_delivered(qtbot: QtBot, signed_in
     assert screen.flag.text() == "ENVÍO PENDIENTE"
     assert "Conserve este papel" in screen.explanation.text() and "se entregará" in screen.explanation.text()
     assert "Folio" not in shown(screen)
+    screen.receipts_dir().parent.mkdir(parents=True, exist_ok=True)
+    screen.receipts_dir().write_text("not a folder")  # the paper cannot be saved there: it says so
+    qtbot.mouseClick(screen.save_page, Qt.MouseButton.LeftButton)
+    settle(qtbot, signed_in)
+    assert "No se pudo" in screen.output.text() and screen.flag.text() == "ENVÍO PENDIENTE"
 
 
 def test_a_refused_packet_is_shown_as_refused_never_pending(
@@ -112,6 +119,7 @@ def test_an_earlier_receipt_is_reprinted_by_its_folio(qtbot: QtBot, signed_in: S
     assert folio in screen.reprint_result.text() and "firma verificada" in screen.reprint_result.text()
     assert unfinished(signed_in, screen) == []
     qtbot.mouseClick(screen.reprint_save, Qt.MouseButton.LeftButton)
+    settle(qtbot, signed_in)
     saved = bench.station.data_dir / "receipts" / f"receipt-{folio}-letter-reprint.pdf"
     assert saved.exists() and screen.flag.text() == "ACUSE VERIFICADO"  # the current receipt stays
     assert screen.row_values[0].text() == second.receipt.folio

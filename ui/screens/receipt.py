@@ -225,20 +225,25 @@ class ReceiptScreen(Screen):
     def _file(self, view: ReceiptView, layout: Layout, suffix: str = "") -> Path:
         return self.receipts_dir() / f"receipt-{view.folio or view.packet_id}-{layout.value}{suffix}.pdf"
 
-    def save(self, layout: Layout, reprint: bool = False) -> Path | None:
+    def save(self, layout: Layout, reprint: bool = False) -> None:
+        """The PDF is drawn and written on a worker (a tenth of a second of painting and a disk that may be
+        slow or full): the window stays live and says where it went, or why not, when it is done."""
         view = self._paper_for(reprint)
         if view is None:
-            return None
+            return
         path = self._file(view, layout, "-reprint" if reprint else "")
-        try:
-            write_pdf(view, path, layout, self.i18n.language, reprint=reprint)
-        except OSError as exc:
-            self.say(
-                self.output, Message("ui.receipt.output_failed", {"reason": exc.strerror or exc}), "error"
-            )
-            return None
+        language = self.i18n.language
+        job: Job[Path, Path] = Job(
+            "receipt_pdf", lambda: write_pdf(view, path, layout, language, reprint=reprint), lambda done: done
+        )
+        self.ui.background.run(job, self._saved, self._not_saved)
+
+    def _saved(self, path: Path) -> None:
         self.say(self.output, Message("ui.receipt.saved", {"path": str(path)}), "ok")
-        return path
+
+    def _not_saved(self, exc: BaseException) -> None:
+        reason = (exc.strerror if isinstance(exc, OSError) else None) or str(exc) or type(exc).__name__
+        self.say(self.output, Message("ui.receipt.output_failed", {"reason": reason}), "error")
 
     def print_(self, layout: Layout, reprint: bool = False) -> None:
         view = self._paper_for(reprint)
