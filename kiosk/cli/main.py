@@ -103,7 +103,9 @@ def _say(text: str) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     from kiosk import config, hardening, logs
+    from kiosk.process_memory import limit_malloc_arenas
 
+    limit_malloc_arenas()  # before any worker thread allocates
     # mediapipe's C++ logs its start-up chatter (graph set-up, GL context) to stderr: a person reading
     # one line per enrolment should not see it. Errors still show; KIOSK_* logging goes to the log file.
     os.environ.setdefault("GLOG_minloglevel", "2")

@@ -117,12 +117,13 @@ class FaceStep:
 
         self.policy = policy or FacePolicy()
         self.preview = FaceAnalyzer(self.policy, still=False)
-        self.still = FaceAnalyzer(self.policy, still=True)
+        # The still borrows the preview's stateless graphs (~60 MB less): the two run one after the other.
+        self.still = FaceAnalyzer(self.policy, still=True, share=self.preview)
         self.auto = AutoCapture(self.policy)
 
     def close(self) -> None:
-        self.preview.close()
         self.still.close()
+        self.preview.close()
 
     def feed(self, frame_rgb: np.ndarray) -> tuple[Any, bool]:
         """Analyse one preview frame; True when the stable run is complete and the still should be taken."""

@@ -27,15 +27,25 @@ from kiosk.quality.face.result import MEASURES, FaceResult, Measure
 
 
 class FaceAnalyzer:
-    def __init__(self, policy: FacePolicy | None = None, still: bool = False) -> None:
+    def __init__(
+        self, policy: FacePolicy | None = None, still: bool = False, share: FaceAnalyzer | None = None
+    ) -> None:
+        """`share`: an analyser whose stateless graphs (face counting, segmentation) this one borrows, to
+        keep one copy of each model in memory; it must outlive this one and never run at the same time."""
         self.policy = policy or FacePolicy()
         self.still = still
-        self._detector = FaceDetector(still=still, min_confidence=self.policy.min_detection_confidence)
-        self._segmenter = PersonSegmenter()
+        self._detector: FaceDetector = FaceDetector(
+            still=still,
+            min_confidence=self.policy.min_detection_confidence,
+            share=None if share is None else share._detector,
+        )
+        self._owns_segmenter = share is None
+        self._segmenter: PersonSegmenter = PersonSegmenter() if share is None else share._segmenter
 
     def close(self) -> None:
         self._detector.close()
-        self._segmenter.close()
+        if self._owns_segmenter:
+            self._segmenter.close()
 
     def __enter__(self) -> FaceAnalyzer:
         return self

@@ -95,14 +95,21 @@ def warmed(graph: Any) -> Any:
 
 
 class FaceDetector:
-    def __init__(self, still: bool, min_confidence: float = 0.5) -> None:
+    def __init__(self, still: bool, min_confidence: float = 0.5, share: FaceDetector | None = None) -> None:
+        """`share`: another detector whose face-counting graph (stateless, ~50 MB) this one uses too; the
+        two must never run at the same time (a face step's preview and still never do)."""
         _quiet_native_logs()
         from mediapipe.python.solutions import face_detection, face_mesh
 
         self._face_mesh = face_mesh
-        self._detector = warmed(
-            face_detection.FaceDetection(model_selection=1, min_detection_confidence=min_confidence)
-        )
+        self._owns_detector = share is None
+        self._detector: Any
+        if share is not None:
+            self._detector = share._detector
+        else:
+            self._detector = warmed(
+                face_detection.FaceDetection(model_selection=1, min_detection_confidence=min_confidence)
+            )
         self._mesh = warmed(
             face_mesh.FaceMesh(
                 static_image_mode=still,
@@ -116,7 +123,7 @@ class FaceDetector:
         self._min_confidence = min_confidence
 
     def close(self) -> None:
-        for graph in (self._detector, self._mesh, self._crop_mesh):
+        for graph in (self._detector if self._owns_detector else None, self._mesh, self._crop_mesh):
             if graph is not None:
                 graph.close()
         self._crop_mesh = None
