@@ -93,4 +93,14 @@ if command -v dpkg-query >/dev/null 2>&1; then
 fi
 
 "$UV" sync --frozen --quiet $EXTRAS
+
+# Bytecode, as an installed station has it: where PYTHONDONTWRITEBYTECODE is set (CI sets it) every new
+# process would compile all it imports again, about a second of the application's start-up. Libraries once
+# per lock file, the project's own packages each time (only what changed is compiled: ~0.3 s).
+STAMP=".venv/.bytecode-$(sha256sum uv.lock | cut -c1-16)"
+if [ ! -e "$STAMP" ]; then
+  .venv/bin/python -m compileall -q -j 0 .venv/lib/python3*/site-packages >/dev/null 2>&1 || true
+  rm -f .venv/.bytecode-* && touch "$STAMP"
+fi
+.venv/bin/python -m compileall -q kiosk devices ui tests >/dev/null 2>&1 || true
 echo "$UV"
