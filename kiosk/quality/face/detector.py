@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,17 +77,19 @@ def _warm_frame() -> np.ndarray:
     return np.ascontiguousarray(cv2.cvtColor(image, cv2.COLOR_BGR2RGB)[:, 32:-32])
 
 
-def warmed(graph: Any) -> Any:
-    """Run a graph once on a blank frame with the process's stderr silenced.
+def warmed(make: Callable[[], Any]) -> Any:
+    """Build a graph and run it once on a frame with the process's stderr silenced.
 
-    Its native start-up warnings ("All log messages before absl::InitializeLog()...") are printed on the
-    first frame, from C++, past Python's logging; after this they have been said to /dev/null.
+    Its native start-up warnings ("Feedback manager requires a model with a single signature inference",
+    "All log messages before absl::InitializeLog()...") come from C++ while the graph is built and on its
+    first frame, past Python's logging and GLOG_minloglevel; after this they have been said to /dev/null.
     """
     sys.stderr.flush()
     saved = os.dup(2)
     try:
         with open(os.devnull, "wb") as null:
             os.dup2(null.fileno(), 2)
+            graph = make()
             graph.process(_warm_frame())
     finally:
         os.dup2(saved, 2)
@@ -108,10 +111,12 @@ class FaceDetector:
             self._detector = share._detector
         else:
             self._detector = warmed(
-                face_detection.FaceDetection(model_selection=1, min_detection_confidence=min_confidence)
+                lambda: face_detection.FaceDetection(
+                    model_selection=1, min_detection_confidence=min_confidence
+                )
             )
         self._mesh = warmed(
-            face_mesh.FaceMesh(
+            lambda: face_mesh.FaceMesh(
                 static_image_mode=still,
                 max_num_faces=1,
                 refine_landmarks=True,
@@ -155,7 +160,7 @@ class FaceDetector:
             return None
         if self._crop_mesh is None:
             self._crop_mesh = warmed(
-                self._face_mesh.FaceMesh(
+                lambda: self._face_mesh.FaceMesh(
                     static_image_mode=True,
                     max_num_faces=1,
                     refine_landmarks=True,
@@ -207,7 +212,7 @@ class PersonSegmenter:
     def __init__(self) -> None:
         from mediapipe.python.solutions import selfie_segmentation
 
-        self._graph = warmed(selfie_segmentation.SelfieSegmentation(model_selection=0))
+        self._graph = warmed(lambda: selfie_segmentation.SelfieSegmentation(model_selection=0))
 
     def __call__(self, rgb: np.ndarray) -> np.ndarray:
         mask = self._graph.process(np.ascontiguousarray(rgb)).segmentation_mask
