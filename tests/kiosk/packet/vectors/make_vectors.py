@@ -115,7 +115,9 @@ def negatives(blob: bytes, header_length: int) -> list[dict[str, object]]:
         ("a ciphertext byte", len(blob) - 200, "decryption_failed"),
         ("the last byte of the AEAD tag", len(blob) - 1, "decryption_failed"),
     ]
-    return [{"description": f"flip {d}", "offset": o, "xor": 1, "code": c} for d, o, c in cases]
+    flips = [{"description": f"flip {d}", "offset": o, "xor": 1, "code": c} for d, o, c in cases]
+    version = {"description": "turn the packet id's version nibble 7 into 6", "offset": 17, "xor": 0x10}
+    return [*flips, {**version, "code": "bad_packet_id"}]
 
 
 def make(suite: PacketSuite) -> dict[str, object]:
