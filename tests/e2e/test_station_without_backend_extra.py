@@ -1,7 +1,8 @@
 """A station installed without the `backend` extra (no FastAPI, uvicorn or Starlette) still enrols.
 
-The station process runs behind an import hook that refuses those three libraries, as a bundle built
-with `uv sync --no-extra backend` would; it joins a backend served over TLS on loopback (here in the
+The station process runs behind an import hook that refuses every library the `backend` extra alone
+brings in (worked out from uv.lock: the closure of the kiosk's dependencies with the extra, less the
+closure without it), as a bundle built with `uv sync --no-extra backend` would lack them; it joins a backend served over TLS on loopback (here in the
 test's process, which has the extra) with `--enrolment-file`, enrols one synthetic person (added with
 `kiosk backend add-person --synthetic`), and gets a verified receipt. `--embedded` in the same
 environment is one clear line naming the missing extra, and neither run loads the server libraries
@@ -12,9 +13,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
+import tomllib
 from collections.abc import Iterator
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -26,7 +30,7 @@ from kiosk.cli.main import main
 WITHOUT_SERVER = """
 import atexit, importlib.abc, json, os, sys
 
-BLOCKED = {"fastapi", "uvicorn", "starlette"}
+BLOCKED = set(os.environ["BLOCKED_MODULES"].split(","))
 
 
 class NoServerLibraries(importlib.abc.MetaPathFinder):
@@ -52,6 +56,44 @@ sys.exit(main(sys.argv[1:]))
 """
 
 
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def backend_only_modules() -> set[str]:
+    """Top-level modules whose every distribution comes only with the `backend` extra (uv.lock)."""
+    lock = tomllib.loads((ROOT / "uv.lock").read_text(encoding="utf-8"))
+    packages = {p["name"]: p for p in lock["package"]}
+
+    def closure(names: list[str]) -> set[str]:
+        seen: set[str] = set()
+        while names:
+            name = names.pop()
+            if name not in seen:
+                seen.add(name)
+                names += [d["name"] for d in packages[name].get("dependencies", [])]
+        return seen
+
+    kiosk = packages["kiosk"]
+    base = [d["name"] for d in kiosk["dependencies"]]
+    extra = [d["name"] for d in kiosk["optional-dependencies"]["backend"]]
+    only = {_norm(n) for n in closure(base + extra) - closure(list(base))}
+    return {
+        module
+        for module, dists in metadata.packages_distributions().items()
+        if all(_norm(d) in only for d in dists)
+    }
+
+
+def test_the_extra_alone_brings_the_server_libraries_and_the_station_needs_none_of_them() -> None:
+    blocked = backend_only_modules()
+    assert {"fastapi", "uvicorn", "starlette"} <= blocked
+    assert not blocked & {"pydantic", "requests", "cryptography", "kiosk"}
+
+
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[Running]:
     directory = tmp_path / "backend"
@@ -67,7 +109,12 @@ def _station(tmp_path: Path, *argv: str) -> tuple[subprocess.CompletedProcess[st
     launcher = tmp_path / "station_without_server.py"
     launcher.write_text(WITHOUT_SERVER, encoding="utf-8")
     report = tmp_path / f"loaded-{len(list(tmp_path.glob('loaded-*')))}.json"
-    env = {**os.environ, "KIOSK_DATA_DIR": str(tmp_path / "station"), "LOADED_REPORT": str(report)}
+    env = {
+        **os.environ,
+        "KIOSK_DATA_DIR": str(tmp_path / "station"),
+        "LOADED_REPORT": str(report),
+        "BLOCKED_MODULES": ",".join(sorted(backend_only_modules())),
+    }
     result = subprocess.run(
         [sys.executable, str(launcher), "--lang", "en", *argv],
         capture_output=True,
