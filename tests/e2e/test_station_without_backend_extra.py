@@ -2,11 +2,12 @@
 
 The station process runs behind an import hook that refuses every library the `backend` extra alone
 brings in (worked out from uv.lock: the closure of the kiosk's dependencies with the extra, less the
-closure without it), as a bundle built with `uv sync --no-extra backend` would lack them; it joins a backend served over TLS on loopback (here in the
-test's process, which has the extra) with `--enrolment-file`, enrols one synthetic person (added with
-`kiosk backend add-person --synthetic`), and gets a verified receipt. `--embedded` in the same
-environment is one clear line naming the missing extra, and neither run loads the server libraries
-or any backend module beyond the command's own registration (`kiosk.backend.cli`).
+closure without it), as a bundle built with `uv sync --no-extra backend` would lack them. It joins a
+backend served over TLS on loopback (here in the test's process, which has the extra) with
+`--enrolment-file`, enrols one synthetic person (added with `kiosk backend add-person --synthetic`),
+and gets a verified receipt. `--embedded` in the same environment is one clear line naming the
+missing extra, and neither run loads the server libraries or any backend module beyond the
+command's own registration (`kiosk.backend.cli`).
 """
 
 from __future__ import annotations
