@@ -42,6 +42,9 @@ SURNAMES = (
 )
 STATES = ("AS", "BC", "CH", "DF", "GR", "JC", "MC", "MN", "NL", "OC", "PL", "QT", "SP", "VZ", "YN")
 VOWELS = "AEIOU"
+MAX_PEOPLE = (
+    1000  # one run of `kiosk enrol --simulated --count N`, one `kiosk backend add-person --synthetic N`
+)
 
 
 @dataclass(frozen=True)

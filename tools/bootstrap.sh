@@ -50,7 +50,9 @@ fi
 # and what the `libfprint` extra (PyGObject) needs to build. Installed when root (CI always is); a
 # non-root user gets their names and a working environment without them (those tests skip locally).
 DRIVER_PACKAGES="libfprint-2-2 gir1.2-fprint-2.0 gir1.2-gusb-1.0 umockdev gir1.2-umockdev-1.0 gcc libc6-dev pkg-config libgirepository1.0-dev libcairo2-dev"
-EXTRAS=""
+# The reference backend's server (FastAPI, uvicorn): the demo and the tests need it; a station bundle
+# is built without it (`uv sync --no-extra backend`).
+EXTRAS="--extra backend"
 if command -v dpkg-query >/dev/null 2>&1; then
   missing=""
   for pkg in $DRIVER_PACKAGES; do
@@ -69,7 +71,7 @@ fi
 # PyGObject builds from source: only where its build dependencies are there.
 if command -v pkg-config >/dev/null 2>&1 && pkg-config --exists gobject-introspection-1.0 cairo \
   && command -v gcc >/dev/null 2>&1; then
-  EXTRAS="--extra libfprint"
+  EXTRAS="$EXTRAS --extra libfprint"
 fi
 
 # The tests read the receipt PDFs back with poppler (pdftotext, pdftoppm, pdfinfo, pdffonts); without it

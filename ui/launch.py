@@ -93,8 +93,8 @@ def demo_folder(ctx: Any) -> Path:
 
 def open_demo(data_dir: Path) -> tuple[Any, Any, Any]:
     """The embedded backend, the station joined to it with its simulated devices registered."""
-    from kiosk.backend import embedded
     from kiosk.demo import DemoPerson
+    from kiosk.enrol import embedded
     from kiosk.enrol.headless import backend_dir
     from kiosk.enrol.runner import SIM_DRIVERS, Credentials, open_station, register_devices
 

@@ -8,12 +8,15 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from kiosk.api.errors import CODES
+
 Role = Literal["clerk", "employer", "supervisor", "technician"]
 BiometricStatus = Literal["none", "enrolled", "pending", "exception"]
 
 
 class ErrorDetail(BaseModel):
-    code: str
+    # Documented as the table's codes; read as any string, so a newer backend's code is not a crash.
+    code: str = Field(json_schema_extra={"enum": [c.code for c in CODES]})
     message: str
 
 

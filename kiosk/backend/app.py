@@ -10,6 +10,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
@@ -17,19 +18,50 @@ from starlette.types import Scope
 
 from kiosk import __version__
 from kiosk.api import API_PREFIX, models
-from kiosk.api.errors import BY_CODE
+from kiosk.api.envelopes import HEADER_SIGNATURE, REQUEST_CONTEXT
+from kiosk.api.errors import BY_CODE, CODES
 from kiosk.backend import checkpoints, gate, intake, operators
 from kiosk.backend.errors import ApiError
 from kiosk.backend.service import MAX_PACKET_BYTES, Backend
 
+# Every status of the error table (kiosk/api/errors.py), each with the error body and the codes it may
+# carry, on every operation: a client generator or a fuzzer sees the whole contract of every answer.
 ERRORS: dict[int | str, dict[str, Any]] = {
-    status: {"model": models.ErrorBody, "description": "an error from the contract's table"}
-    for status in (400, 401, 403, 404, 409, 413, 422, 423, 500)
+    status: {
+        "model": models.ErrorBody,
+        "description": "An error of the contract's table (docs/errors.md): "
+        + ", ".join(f"`{c.code}`" for c in CODES if c.status == status),
+    }
+    for status in sorted({c.status for c in CODES})
 }
 PACKET_ERRORS: dict[int | str, dict[str, Any]] = {
+    200: {"model": models.Receipt, "description": "A resend of the same bytes: the original receipt."},
     **ERRORS,
-    415: {"model": models.ErrorBody, "description": "the packet was not sent as application/octet-stream"},
 }
+# How requests are authenticated, declared for client generators and fuzzers; the gate checks them.
+STATION_SIGNATURE = APIKeyHeader(
+    name=HEADER_SIGNATURE,
+    scheme_name="stationSignature",
+    auto_error=False,
+    description=(
+        "Every call after registration is signed by the station (docs/backend.md, Trust). Base64 of the "
+        "Ed25519 signature, with the station's registered key, over the UTF-8 bytes of "
+        f"`{REQUEST_CONTEXT}\\n{{METHOD}}\\n{{path?query, as sent}}\\n{{X-Kiosk-Time}}\\n{{X-Kiosk-Nonce}}"
+        "\\n{X-Kiosk-Content-SHA256}`. The request also carries `X-Kiosk-Station` (the station id), "
+        "`X-Kiosk-Time` (RFC 3339 UTC, within 5 minutes of the backend's clock), `X-Kiosk-Nonce` (16-64 of "
+        "`[A-Za-z0-9_-]`, never reused) and `X-Kiosk-Content-SHA256` (hex SHA-256 of the body, also of an "
+        "empty one). Refusals: `unauthenticated`, `unknown_station`, `station_revoked`, `clock_skew`."
+    ),
+)
+OPERATOR_SESSION = HTTPBearer(
+    scheme_name="operatorSession",
+    auto_error=False,
+    description=(
+        "An operator's session token (`Authorization: Bearer <token>`) from `POST /sessions/password` or "
+        "`POST /sessions/fiel`; bound to the station that opened it, so it is only accepted together "
+        "with that station's request signature. Refusals: `session_expired`, `forbidden`."
+    ),
+)
 PACKET_MEDIA_TYPE = "application/octet-stream"
 PACKET_BODY = {
     "requestBody": {
@@ -87,7 +119,7 @@ def create_app(backend: Backend) -> FastAPI:
         x_kiosk_time: Annotated[str | None, Header()] = None,
         x_kiosk_nonce: Annotated[str | None, Header()] = None,
         x_kiosk_content_sha256: Annotated[str | None, Header()] = None,
-        x_kiosk_signature: Annotated[str | None, Header()] = None,
+        x_kiosk_signature: Annotated[str | None, Depends(STATION_SIGNATURE)] = None,
     ) -> Any:
         """The station `gate` authenticated from these headers (they are named here for the contract)."""
         row = request.scope.get(gate.SCOPE_KEY)
@@ -95,12 +127,11 @@ def create_app(backend: Backend) -> FastAPI:
             raise ApiError("unauthenticated", "missing station signature headers")
         return row
 
+    session_token = Annotated[HTTPAuthorizationCredentials | None, Depends(OPERATOR_SESSION)]
+
     def operator(role_check: str) -> Any:
-        def dependency(
-            station_row: Annotated[Any, Depends(station)],
-            authorization: Annotated[str | None, Header()] = None,
-        ) -> Any:
-            row = operators.session(backend, station_row["station_id"], authorization)
+        def dependency(station_row: Annotated[Any, Depends(station)], authorization: session_token) -> Any:
+            row = operators.session(backend, station_row["station_id"], _bearer(authorization))
             operators.authorize(row["role"], role_check)
             return row
 
@@ -108,7 +139,7 @@ def create_app(backend: Backend) -> FastAPI:
 
     station_row = Annotated[Any, Depends(station)]
 
-    @app.get(f"{API_PREFIX}/health", response_model=models.Health, tags=["station"])
+    @app.get(f"{API_PREFIX}/health", response_model=models.Health, responses=ERRORS, tags=["station"])
     def health() -> models.Health:
         return models.Health(status="ok", version=__version__, api="v1", time=backend.now())
 
@@ -153,8 +184,8 @@ def create_app(backend: Backend) -> FastAPI:
         return operators.fiel_login(backend, row["station_id"], body)
 
     @app.delete(f"{API_PREFIX}/sessions/current", status_code=204, responses=ERRORS, tags=["operators"])
-    def logout(row: station_row, authorization: Annotated[str | None, Header()] = None) -> Response:
-        operators.logout(backend, row["station_id"], authorization)
+    def logout(row: station_row, authorization: session_token) -> Response:
+        operators.logout(backend, row["station_id"], _bearer(authorization))
         return Response(status_code=204)
 
     @app.get(
@@ -240,7 +271,30 @@ def create_app(backend: Backend) -> FastAPI:
         return checkpoints.latest(backend, row["station_id"])
 
     app.add_middleware(gate.StationGate, backend=backend, classify=_classifier(app, station))
+    app.openapi = _all_schemes_at_once(app.openapi)  # type: ignore[method-assign]
     return app
+
+
+def _all_schemes_at_once(generate: Any) -> Any:
+    """FastAPI lists a route's security schemes as alternatives (any one will do); an operator's call
+    needs the station's signature *and* the session, so they become one requirement (OpenAPI 3.1:
+    the schemes of one object all apply)."""
+
+    def openapi() -> dict[str, Any]:
+        document: dict[str, Any] = generate()
+        for path in document.get("paths", {}).values():
+            for operation in path.values():
+                requirements = operation.get("security", [])
+                if len(requirements) > 1:
+                    operation["security"] = [{k: v for r in requirements for k, v in r.items()}]
+        return document
+
+    return openapi
+
+
+def _bearer(credentials: HTTPAuthorizationCredentials | None) -> str | None:
+    """The Authorization header as `operators.session` reads it (None: absent or not a bearer token)."""
+    return None if credentials is None else f"Bearer {credentials.credentials}"
 
 
 def _classifier(app: FastAPI, station: Any) -> gate.Classify:

@@ -26,6 +26,7 @@ PACKET_CODES = {
     "bad_magic": "malformed_packet",
     "unknown_version": "malformed_packet",
     "unknown_suite": "malformed_packet",
+    "bad_packet_id": "malformed_packet",
     "malformed_container": "malformed_packet",
     "unknown_key_id": "unknown_key",
     "suite_mismatch": "unknown_key",

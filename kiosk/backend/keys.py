@@ -75,7 +75,7 @@ class BackendKeys:
         return key_id
 
     def rotate_hpke(self, suite: str = "mlkem768x25519") -> str:
-        key = hpke_keys.BackendPrivateKey.generate(suite, key_id=_new_id("kem"))
+        key = hpke_keys.BackendPrivateKey.generate(suite)  # key id derived from the public key
         key.save(self.dir / f"{key.key_id}.hpke.json")
         for info in self._index["hpke"].values():
             if isinstance(info, dict):

@@ -1,7 +1,7 @@
 """`kiosk bench` rows of records and packets (registered as `packet` in `kiosk.benchmarks`).
 
-The inputs are synthetic captures made before timing starts: ten 400x500 prints and a 480x640 face,
-the sizes of a single-finger 500 ppi reader and a webcam still.
+The inputs are synthetic captures made before timing starts: ten 400x500 prints and a 480x640 token face,
+the sizes of a single-finger 500 ppi reader and a token cropped from an HD webcam still.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from devices.positions import ALL_FINGERS
 from kiosk.bench import Row, row_ms, time_ms
 from kiosk.packet import BackendPrivateKey, PacketSuite, open_packet, seal
-from kiosk.packet.samples import sample_manifest, synthetic_face, synthetic_finger
+from kiosk.packet.samples import sample_manifest, synthetic_face, synthetic_finger, token_eyes
 from kiosk.records import iso19794_4, iso19794_5
 from kiosk.station.keys import StationKeys
 
@@ -23,7 +23,12 @@ def rows(quick: bool) -> Iterator[Row]:
 
     def build_records() -> dict[str, bytes]:
         views = [iso19794_4.wsq_view(pixels, finger, 60) for finger, pixels in fingers]
-        portrait = iso19794_5.jpeg_face(face, pose=(0.0, 0.0, 0.0), eyes=((288, 269), (192, 269)))
+        portrait = iso19794_5.jpeg_face(
+            face,
+            face_type=iso19794_5.FaceImageType.TOKEN_FRONTAL,
+            pose=(0.4, 2.1, -0.3),
+            eyes=token_eyes(480),
+        )
         return {"fingers": iso19794_4.encode(views), "face": iso19794_5.encode([portrait])}
 
     yield row_ms(

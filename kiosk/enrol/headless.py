@@ -17,9 +17,9 @@ from kiosk.enrol.runner import SIM_DRIVERS, Credentials, close_station, open_sta
 from kiosk.enrol.simulated import EnrolResult, SimulatedActor
 from kiosk.errors import KioskError
 from kiosk.operators.login import Authenticator, OperatorLogin
-from kiosk.synthetic_people import people
+from kiosk.synthetic_people import MAX_PEOPLE, people
 
-MAX_COUNT = 1000
+MAX_COUNT = MAX_PEOPLE
 
 
 @dataclass(frozen=True)
@@ -62,9 +62,9 @@ def run(plan: Plan, on_result: Callable[[EnrolResult], None] = lambda r: None) -
         url = None
         enrolment_file = plan.enrolment_file
         if plan.embedded:
-            from kiosk.backend import embedded as embedded_backend
+            from kiosk.enrol import embedded
 
-            backend = stack.enter_context(embedded_backend.running(backend_dir(plan.data_dir)))
+            backend = stack.enter_context(embedded.running(backend_dir(plan.data_dir)))
             backend.add_people(people(plan.count))
             plan.clerk = plan.clerk or _creds(backend.account("clerk"))
             plan.supervisor = plan.supervisor or _creds(backend.account("supervisor"))

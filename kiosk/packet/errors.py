@@ -13,6 +13,7 @@ CODES = (
     "bad_magic",  # not a sealed packet at all
     "unknown_version",  # a packet format version this code does not know
     "unknown_suite",  # an HPKE suite this format does not allow
+    "bad_packet_id",  # the header's packet id is not a UUIDv7 (RFC 9562)
     "unknown_key_id",  # no backend private key with the header's key id
     "suite_mismatch",  # the key id names a key of another suite
     "decryption_failed",  # HPKE open failed: wrong key, tampered header or ciphertext

@@ -6,7 +6,7 @@
     5       2     HPKE KEM id   (0x647a X-Wing | 0x0020 DHKEM(X25519, HKDF-SHA256))
     7       2     HPKE KDF id   (0x0001 HKDF-SHA256)
     9       2     HPKE AEAD id  (0x0002 AES-256-GCM)
-    11      16    packet id (UUIDv7, binary)
+    11      16    packet id (UUIDv7, binary; any other version or variant is refused)
     27      1     backend key id length K (1..64)
     28      K     backend key id (ASCII [A-Za-z0-9._-])
 
@@ -21,6 +21,7 @@ import uuid
 from dataclasses import dataclass
 
 from kiosk.packet.errors import PacketError
+from kiosk.packet.ids import is_uuid7
 from kiosk.packet.keys import PacketSuite, check_key_id
 
 MAGIC = b"KPKT"
@@ -64,6 +65,8 @@ def decode(blob: bytes) -> PacketHeader:
     if suite is None:
         raise PacketError("unknown_suite", suite=f"kem=0x{kem:04x} kdf=0x{kdf:04x} aead=0x{aead:04x}")
     packet_id = str(uuid.UUID(bytes=bytes(blob[11:27])))
+    if not is_uuid7(packet_id):  # dedup and ordering rely on it before anything is decrypted
+        raise PacketError("bad_packet_id", packet_id=packet_id)
     size = blob[27]
     if len(blob) < FIXED + size:
         raise PacketError("truncated", size=len(blob))

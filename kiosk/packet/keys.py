@@ -65,6 +65,16 @@ class PacketSuite(Enum):
         return next((s for s in cls if s.ids == (kem_id, kdf_id, aead_id)), None)
 
 
+KEY_ID_PREFIX = {"mlkem768x25519": "xwing", "x25519": "x25519"}
+
+
+def default_key_id(suite: PacketSuite | str, public_bytes: bytes) -> str:
+    """`xwing-`/`x25519-` + 16 hex digits of SHA-256(public key) (packet-format.md section 8): the same
+    key always has the same id, so a backend and its stations can re-derive it instead of trusting it."""
+    prefix = KEY_ID_PREFIX[PacketSuite.parse(suite).value]
+    return f"{prefix}-{hashlib.sha256(public_bytes).hexdigest()[:16]}"
+
+
 def check_key_id(key_id: str) -> str:
     if not KEY_ID_RE.match(key_id):
         raise PacketError("bad_key", reason=f"key id {key_id!r} must match {KEY_ID_RE.pattern}")
@@ -135,10 +145,7 @@ class BackendPrivateKey:
         chosen = PacketSuite.parse(suite)
         secret = os.urandom(MLKEM768_SEED + 32 if chosen is PacketSuite.MLKEM768_X25519 else 32)
         provisional = cls("pending", chosen, secret)
-        if key_id is None:
-            prefix = "xwing" if chosen is PacketSuite.MLKEM768_X25519 else "x25519"
-            key_id = f"{prefix}-{provisional.public_key().fingerprint[:16]}"
-        return cls(key_id, chosen, secret)
+        return cls(key_id or default_key_id(chosen, provisional.public_key().public_bytes), chosen, secret)
 
     def hpke_key(self) -> hpke.MLKEM768X25519PrivateKey | x25519.X25519PrivateKey:
         if self.suite is PacketSuite.X25519:

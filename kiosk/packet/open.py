@@ -18,7 +18,7 @@ from kiosk.packet.errors import PacketError
 from kiosk.packet.header import PacketHeader
 from kiosk.packet.keys import BackendPrivateKey
 from kiosk.packet.manifest import Manifest
-from kiosk.packet.seal import check_records
+from kiosk.packet.seal import check_records, face_record_size
 from kiosk.packet.signing import Verification
 from kiosk.station.keys import StationPublicKeys
 
@@ -99,3 +99,10 @@ def _check_records(manifest: Manifest, records: dict[str, bytes]) -> None:
             raise PacketError(
                 "record_mismatch", reason=f"{ref.name}: is {formats[ref.name]}, listed {ref.format}"
             )
+    face_size = face_record_size(manifest, records)
+    face = manifest.face
+    if face_size is not None and face is not None and face_size != (face.width, face.height):
+        raise PacketError(
+            "record_mismatch",
+            reason=f"face record {face_size[0]}x{face_size[1]}, manifest {face.width}x{face.height}",
+        )

@@ -44,17 +44,25 @@ def synthetic_finger(seed: int, width: int = 400, height: int = 500) -> np.ndarr
     return np.clip(grey, 0, 255).astype(np.uint8)
 
 
+def token_eyes(width: int) -> tuple[tuple[int, int], tuple[int, int]]:
+    """Eye centres of a token-frontal image of this width (subject's left eye first, on the image's
+    right): where the station's token crop puts them (kiosk.enrol.face.FaceCapture.eyes)."""
+    y = round(0.6 * width)
+    return (round(0.625 * width), y), (round(0.375 * width), y)
+
+
 def synthetic_face(width: int = 480, height: int = 640) -> np.ndarray:
-    """An RGB portrait-like picture: background gradient, skin ellipse, two eyes."""
+    """An RGB portrait-like picture: background gradient, skin ellipse, two eyes where a token image
+    of this width has them (ISO/IEC 19794-5 token geometry, width:height = 3:4)."""
     y, x = np.mgrid[0:height, 0:width].astype(np.float32)
     image = np.empty((height, width, 3), np.float32)
     image[..., 0] = 180 + 40 * y / height
     image[..., 1] = 190 + 30 * x / width
     image[..., 2] = 205.0
-    face = ((x - width / 2) / (width * 0.28)) ** 2 + ((y - height * 0.48) / (height * 0.30)) ** 2 <= 1
+    face = ((x - width / 2) / (width * 0.30)) ** 2 + ((y - height * 0.52) / (height * 0.32)) ** 2 <= 1
     image[face] = (205, 160, 130)
-    for ex in (width * 0.40, width * 0.60):
-        eye = ((x - ex) / (width * 0.045)) ** 2 + ((y - height * 0.42) / (height * 0.018)) ** 2 <= 1
+    for ex, ey in token_eyes(width):
+        eye = ((x - ex) / (width * 0.045)) ** 2 + ((y - ey) / (height * 0.018)) ** 2 <= 1
         image[eye] = (40, 30, 30)
     return image.astype(np.uint8)
 
@@ -68,11 +76,11 @@ def sample_records(
         iso19794_4.wsq_view(synthetic_finger(seed * 10 + int(f)), f, 40 + int(f), captured_at=moment)
         for f in fingers
     ]
-    face = iso19794_5.jpeg_face(
+    face = iso19794_5.jpeg_face(  # as a station writes it: a token image, its eyes, quality 90
         synthetic_face(),
-        face_type=iso19794_5.FaceImageType.FULL_FRONTAL,
-        pose=(0.0, 2.0, 0.0),
-        eyes=((288, 269), (192, 269)),
+        face_type=iso19794_5.FaceImageType.TOKEN_FRONTAL,
+        pose=(0.4, 2.1, -0.3),
+        eyes=token_eyes(480),
         captured_at=moment,
     )
     return {"fingers": iso19794_4.encode(views), "face": iso19794_5.encode([face])}

@@ -21,7 +21,7 @@ from kiosk.packet.header import PacketHeader
 from kiosk.packet.keys import BackendPublicKey, PacketSuite
 from kiosk.packet.manifest import Manifest, canonical_json, record_ref, validate_document
 from kiosk.packet.signing import OperatorSigner
-from kiosk.records import RecordError, parse_any, record_format
+from kiosk.records import RecordError, iso19794_5, parse_any, record_format
 from kiosk.station.keys import StationKeys
 
 SEALABLE_FORMATS = ("iso19794-4:2011", "iso19794-5:2011")
@@ -37,6 +37,19 @@ class SealedPacket:
     def digest(self) -> str:
         """Hex SHA-256 of the whole sealed packet: what receipts and the outbox quote."""
         return hashlib.sha256(self.blob).hexdigest()
+
+
+def face_record_size(manifest: Manifest, records: Mapping[str, bytes]) -> tuple[int, int] | None:
+    """(width, height) of the face record's image (its first representation), None without a face
+    record; the manifest's `face.width` and `face.height` must be these (packet-format.md, section 5)."""
+    ref = next((r for r in manifest.records if r.format == "iso19794-5:2011"), None)
+    if ref is None or ref.name not in records:
+        return None
+    try:
+        first = iso19794_5.parse(records[ref.name]).faces[0]
+    except (RecordError, IndexError):
+        return None  # check_records names what is wrong with it
+    return first.width, first.height
 
 
 def check_records(
@@ -77,6 +90,9 @@ def seal(
     document = full.to_document()
     validate_document(document)
     _check_operator(full, operator)
+    size = face_record_size(full, records)
+    if size is not None and full.face is not None and size != (full.face.width, full.face.height):
+        raise PacketError("sealing_failed", reason=f"face record {size}, manifest face size differs")
     body = container.encode_body(canonical_json(document), records)
     try:
         plaintext = container.with_signatures(body, signing.sign_body(body, station_keys, operator))

@@ -35,7 +35,7 @@ def model() -> TreeModel:
     fitted = TreeModel.load(resource_path("quality", "live_model.json"))
     if fitted.names != INPUT_NAMES:
         raise RuntimeError(
-            "the live estimator model was fitted on other inputs: run python -m kiosk.quality.fit_live"
+            "the live estimator model was fitted on other inputs: run python -m kiosk.fitting.fit_live"
         )
     return fitted
 

@@ -5,7 +5,7 @@ inputs is the natural stand-in; it captures the thresholds NFIQ 2 has (a print e
 ridge widths or it does not). It is written here rather than taken from a library because it is tiny
 (fitting ~300 samples takes a second), evaluating it is a few array lookups per frame, and the fitted
 trees are plain numbers committed as JSON (`resources/quality/live_model.json`), refitted with
-`python -m kiosk.quality.fit_live`.
+`python -m kiosk.fitting.fit_live`.
 
 Fitting uses histogram splits (each feature cut at up to 32 quantiles of the training set), squared
 loss, shrinkage, and row and column subsampling from a seeded generator, so a refit is reproducible.

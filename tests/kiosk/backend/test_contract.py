@@ -59,3 +59,53 @@ def test_fuzz_every_operation(case: schemathesis.Case, fuzz_app: FastAPI) -> Non
     response = case.call(app=fuzz_app)
     assert response.status_code < 500, response.text
     case.validate_response(response)
+
+
+def test_every_operation_declares_how_it_is_authenticated(fuzz_app: FastAPI) -> None:
+    """The declared schemes are the ones the server enforces: a signed route (the gate checks it) needs
+    `stationSignature`, an operator's route needs it *and* `operatorSession`, the rest neither."""
+    from fastapi.routing import APIRoute
+
+    from kiosk.backend.app import OPERATOR_SESSION, STATION_SIGNATURE
+
+    document = committed_openapi()
+    schemes = document["components"]["securitySchemes"]
+    assert schemes["stationSignature"] == {
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-Kiosk-Signature",
+        "description": STATION_SIGNATURE.model.description,
+    }
+    assert schemes["operatorSession"]["scheme"] == "bearer"
+    assert "KIOSK-REQ-V2" in schemes["stationSignature"]["description"]
+
+    def uses(dependant: object, call: object) -> bool:
+        return any(d.call is call or uses(d, call) for d in dependant.dependencies)  # type: ignore[attr-defined]
+
+    for route in fuzz_app.router.routes:
+        if not isinstance(route, APIRoute):
+            continue
+        for method in route.methods or ():
+            operation = document["paths"][route.path][method.lower()]
+            expected = {}
+            if uses(route.dependant, STATION_SIGNATURE):
+                expected["stationSignature"] = []
+            if uses(route.dependant, OPERATOR_SESSION):
+                expected["operatorSession"] = []
+            assert operation.get("security", []) == ([expected] if expected else []), route.path
+
+
+def test_every_error_answer_has_the_error_body_and_the_table_codes() -> None:
+    document = committed_openapi()
+    detail = document["components"]["schemas"]["ErrorDetail"]["properties"]["code"]
+    assert detail["enum"] == list(BY_CODE)
+    statuses = {str(c.status) for c in BY_CODE.values()}
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            errors = {s: r for s, r in operation["responses"].items() if int(s) >= 400}
+            assert set(errors) == statuses, (method, path)
+            for status, answer in errors.items():
+                schema = answer["content"]["application/json"]["schema"]
+                assert schema == {"$ref": "#/components/schemas/ErrorBody"}, (method, path, status)
+                codes = [c.code for c in BY_CODE.values() if str(c.status) == status]
+                assert all(f"`{code}`" in answer["description"] for code in codes)

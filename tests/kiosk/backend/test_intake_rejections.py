@@ -71,10 +71,13 @@ def test_a_good_packet_is_accepted_and_marks_the_person_pending(running: Running
 def test_a_tampered_header_is_rejected(station: Joined) -> None:
     packet = sealed(station)
     blob, key_id = packet.blob, packet.header.key_id
-    other_id = str(uuid.UUID(bytes=bytes(15) + b"\x01"))
+    other_id = new_packet_id()
+    not_v7 = str(uuid.UUID(bytes=bytes(15) + b"\x01"))
     cases = {
         # The header is the HPKE `info`: a changed packet id no longer decrypts.
         "packet id": (other_id, patched(blob, 11, uuid.UUID(other_id).bytes), "decryption_failed"),
+        # A header id that is no UUIDv7 is refused before any key is looked up (bad_packet_id).
+        "packet id not v7": (not_v7, patched(blob, 11, uuid.UUID(not_v7).bytes), "malformed_packet"),
         "magic": (packet.packet_id, patched(blob, 0, b"XPKT"), "malformed_packet"),
         "version": (packet.packet_id, patched(blob, 4, b"\x07"), "malformed_packet"),
         "suite": (packet.packet_id, patched(blob, 5, struct.pack(">H", 0x0020)), "unknown_key"),

@@ -184,3 +184,27 @@ def test_serve_runs_over_https_writes_the_enrolment_file_and_stops_on_ctrl_c(tmp
             )
     finally:
         backend.close()
+
+
+def test_add_person_synthetic_adds_the_people_the_simulated_enrolment_looks_up(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kiosk.synthetic_people import people
+
+    directory = str(tmp_path / "backend")
+    for _ in range(2):  # the same people again: identical rows, no refusal
+        assert run(capsys, "backend", "add-person", "--backend-dir", directory, "--synthetic", "3")[0] == 0
+    backend = Backend(Path(directory))
+    try:
+        for person in people(3):
+            found = backend.lookup_person(person.nss)
+            assert (found.curp, found.name) == (person.curp, person.name)
+        assert backend.store.one("SELECT COUNT(*) AS n FROM persons")["n"] == 3
+    finally:
+        backend.close()
+    code, _, err = run(capsys, "backend", "add-person", "--backend-dir", directory, "--synthetic", "0")
+    assert code != 0 and "1000" in err
+    code, _, err = run(
+        capsys, "backend", "add-person", "--backend-dir", directory, "--curp", "XEXX010101HNEXXXA4"
+    )
+    assert code != 0 and "name" in err

@@ -75,6 +75,35 @@ def decapsulate(kem_id: int, private_key: bytes, enc: bytes) -> bytes:
     raise ValueError(f"kem 0x{kem_id:04x}")
 
 
+@dataclass
+class Schedule:
+    context: bytes
+    secret: bytes
+    key: bytes
+    base_nonce: bytes
+
+    @property
+    def key_and_nonce(self) -> tuple[bytes, bytes]:
+        return self.key, self.base_nonce
+
+
+def key_schedule(
+    suite: tuple[int, int, int], shared_secret: bytes, info: bytes, key_length: int = 32
+) -> Schedule:
+    """RFC 9180 section 5.1, mode_base, HKDF-SHA256 (the only KDF of the format); `key_length` is the
+    AEAD's Nk (32 for AES-256-GCM and ChaCha20-Poly1305, 16 for AES-128-GCM in RFC 9180's A.1)."""
+    suite_id = b"HPKE" + struct.pack(">HHH", *suite)
+    context = (
+        b"\x00"
+        + _labeled_extract(suite_id, b"", b"psk_id_hash", b"")
+        + _labeled_extract(suite_id, b"", b"info_hash", info)
+    )
+    secret = _labeled_extract(suite_id, shared_secret, b"secret", b"")
+    key = _labeled_expand(suite_id, secret, b"key", context, key_length)
+    nonce = _labeled_expand(suite_id, secret, b"base_nonce", context, 12)
+    return Schedule(context, secret, key, nonce)
+
+
 def open_blob(blob: bytes, private_key: bytes) -> Opened:
     assert blob[:4] == b"KPKT" and blob[4] == 1
     kem_id, kdf_id, aead_id = struct.unpack(">HHH", blob[5:11])
@@ -86,15 +115,7 @@ def open_blob(blob: bytes, private_key: bytes) -> Opened:
     enc_length = 1120 if kem_id == 0x647A else 32
     enc, ciphertext = blob[header_end : header_end + enc_length], blob[header_end + enc_length :]
     shared = decapsulate(kem_id, private_key, enc)
-    suite_id = b"HPKE" + struct.pack(">HHH", kem_id, kdf_id, aead_id)
-    context = (
-        b"\x00"
-        + _labeled_extract(suite_id, b"", b"psk_id_hash", b"")
-        + _labeled_extract(suite_id, b"", b"info_hash", info)
-    )
-    secret = _labeled_extract(suite_id, shared, b"secret", b"")
-    key = _labeled_expand(suite_id, secret, b"key", context, 32)
-    nonce = _labeled_expand(suite_id, secret, b"base_nonce", context, 12)
+    key, nonce = key_schedule((kem_id, kdf_id, aead_id), shared, info).key_and_nonce
     plaintext = AESGCM(key).decrypt(nonce, ciphertext, b"")
     manifest, records, body, signatures = _container(plaintext)
     tbs = b"KIOSK-PACKET-SIGNATURE-V1\x00" + hashlib.sha256(body).digest()

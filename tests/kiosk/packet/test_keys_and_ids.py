@@ -66,3 +66,40 @@ def test_uuid7_layout_and_order(monkeypatch: pytest.MonkeyPatch) -> None:
     text = new_packet_id()
     assert is_uuid7(text) and not is_uuid7(text.upper()) and not is_uuid7(str(uuid.uuid4()))
     assert abs(uuid7_time(text) - datetime.now(UTC)) < timedelta(seconds=5)
+
+
+@pytest.mark.parametrize("suite", list(PacketSuite))
+def test_generated_key_ids_follow_the_documented_rule(suite: PacketSuite) -> None:
+    """`prefix-` + the first 16 hex digits of SHA-256(public key): anyone with the key re-derives it."""
+    import hashlib
+
+    key = BackendPrivateKey.generate(suite)
+    digest = hashlib.sha256(key.public_key().public_bytes).hexdigest()[:16]
+    prefix = "xwing" if suite is PacketSuite.MLKEM768_X25519 else "x25519"
+    assert key.key_id == f"{prefix}-{digest}"
+
+
+def test_the_reference_backend_names_keys_by_the_rule(tmp_path: Path) -> None:
+    pytest.importorskip("fastapi", reason="the reference backend is the `backend` extra")
+    from kiosk.backend.keys import BackendKeys
+    from kiosk.packet.keys import default_key_id
+
+    keys = BackendKeys(tmp_path)
+    for suite in ("x25519", "mlkem768x25519"):
+        key_id = keys.rotate_hpke(suite)
+        key = keys.hpke_private()[key_id]
+        assert key_id == default_key_id(suite, key.public_key().public_bytes)
+
+
+def test_a_header_packet_id_that_is_not_a_uuid7_is_refused() -> None:
+    from kiosk.packet.header import PacketHeader, decode
+
+    good = new_packet_id()
+    assert (
+        decode(PacketHeader(good, PacketSuite.X25519, "x25519-0011223344556677").encode()).packet_id == good
+    )
+    for other in (str(uuid.uuid4()), str(uuid.UUID(int=0)), good[:19] + "0" + good[20:]):
+        blob = PacketHeader(other, PacketSuite.X25519, "x25519-0011223344556677").encode()
+        with pytest.raises(PacketError) as caught:
+            decode(blob)
+        assert caught.value.code == "bad_packet_id"

@@ -279,3 +279,25 @@ def test_manifest_document_is_canonical_json(
     assert (
         raw == json.dumps(json.loads(raw), sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
     )
+
+
+def test_the_manifest_face_size_must_be_the_records(records: dict[str, bytes]) -> None:
+    """packet-format.md section 5: `face.width` and `face.height` equal the face record's image size;
+    the sealer refuses otherwise and an opener answers `record_mismatch`."""
+    from dataclasses import replace
+
+    from kiosk.packet import BackendPrivateKey, PacketError, seal
+    from kiosk.packet.samples import sample_manifest
+    from kiosk.station.keys import StationKeys
+
+    manifest = sample_manifest()
+    assert manifest.face is not None
+    wrong = replace(manifest, face=replace(manifest.face, width=manifest.face.width + 2))
+    key = BackendPrivateKey.generate("x25519")
+    station = StationKeys.generate()
+    with pytest.raises(PacketError) as caught:
+        seal(wrong, records, station, key.public_key())
+    assert caught.value.code == "sealing_failed"
+    with pytest.raises(PacketError) as caught:
+        open_packet(_forge(wrong, records, station, key), _keys(key))
+    assert caught.value.code == "record_mismatch" and "face record" in str(caught.value.message.params)

@@ -96,3 +96,35 @@ def test_the_document_quotes_the_committed_vector() -> None:
         expected = _load(Path(__file__).parent / "vectors" / name)["expected"]
         quoted = dict(line.split(" = ", 1) for line in block.strip().splitlines())
         assert quoted == {k: str(expected[k]) for k in quoted}
+
+
+@pytest.mark.parametrize("path", VECTORS, ids=lambda p: p.name)
+def test_vector_records_look_like_what_a_station_writes(path: Path) -> None:
+    """A token face (type 2) at the size the manifest states, JPEG quality 90, eye landmarks, a pose,
+    and each capture dated on its own, before the sealing time."""
+    import io
+
+    from PIL import Image
+
+    from kiosk.packet.manifest import parse_time
+    from kiosk.records import iso19794_4, iso19794_5
+    from tests.kiosk.packet.vectors.make_vectors import record_fields
+
+    vector = _load(path)
+    key = BackendPrivateKey.from_json(vector["backend_private_key"])
+    opened = open_packet(base64.b64decode(vector["sealed_packet_base64"]), {key.key_id: key})
+    fields = vector["expected"]["record_fields"]
+    assert record_fields(opened.records) == fields
+    face = fields["face"]
+    assert face["face_image_type"] == iso19794_5.FaceImageType.TOKEN_FRONTAL
+    manifest_face = vector["expected"]["manifest"]["face"]
+    assert (manifest_face["width"], manifest_face["height"]) == (face["width"], face["height"]) == (240, 320)
+    assert len(face["landmarks"]) == 2 and face["pose_bytes"] != [91, 91, 91]
+    (image,) = iso19794_5.parse(opened.records["face"]).faces
+    reference = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(reference, "JPEG", quality=90)
+    assert Image.open(io.BytesIO(image.image)).quantization == Image.open(reference).quantization
+    sealed_at = parse_time(vector["expected"]["manifest"]["created_at"])
+    (view,) = iso19794_4.parse(opened.records["fingers"]).views
+    assert view.captured_at is not None and image.captured_at is not None
+    assert view.captured_at < image.captured_at < sealed_at

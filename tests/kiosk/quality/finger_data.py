@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from kiosk.quality import fit_live
+from kiosk.fitting import fit_live
 
 FINGERPRINTS = "fingerprints"
 

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.fitting import variants
 from kiosk.messages import LANGUAGES, catalogue
-from kiosk.quality import guidance, variants
+from kiosk.quality import guidance
 from kiosk.quality.live import live_estimate
 from tests.kiosk.quality.finger_data import prints
 

@@ -13,7 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kiosk.quality import fit_live, live, variants
+from kiosk.fitting import fit_live, variants
+from kiosk.quality import live
 from kiosk.quality.live import INPUT_NAMES, live_estimate
 from kiosk.quality.nfiq2 import raw_score
 from tests.kiosk.quality.finger_data import image, prints

@@ -9,7 +9,7 @@ import pytest
 
 from devices.positions import Finger
 from kiosk.errors import KioskError
-from kiosk.quality import match_calibration
+from kiosk.fitting import match_calibration
 from kiosk.quality.matching import DEFAULT_THRESHOLD, DuplicateChecker, Template, make_template, match_score
 from tests.kiosk.quality.finger_data import image
 

@@ -7,7 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kiosk.quality import fit_live, live_model, variants
+from kiosk.fitting import fit_live, variants
+from kiosk.quality import live_model
 from kiosk.quality.live_model import Settings, TreeModel, fit
 
 

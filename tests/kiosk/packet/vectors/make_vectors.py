@@ -1,9 +1,15 @@
 """Regenerate the packet test vectors: `uv run python -m tests.kiosk.packet.vectors.make_vectors`.
 
-Inputs are fixed (keys from labelled SHA-256 seeds, packet id, times, tiny synthetic records), but
+Inputs are fixed (keys from labelled SHA-256 seeds, packet id, times, synthetic records), but
 HPKE draws a fresh ephemeral key and ML-DSA signs with fresh randomness, so each run gives another
 sealed blob: the vectors are (private key, sealed packet, expected contents and intermediates),
 checked by tests/kiosk/packet/test_vectors.py with both kiosk.packet and the reference opener.
+
+The records look like what a station writes: one 400x500 print at 500 ppi (WSQ, its NFIQ 2 block,
+dated when it was captured), a 240x320 token-frontal face (what a 640x480 camera gives: type 2, JPEG
+quality 90, the two eye-centre landmarks where the token geometry puts them, a measured pose, dated
+when the still was taken), and the manifest's face size equal to the record's. The backend key ids
+follow section 8 (derived from the public key).
 """
 
 from __future__ import annotations
@@ -17,15 +23,20 @@ from pathlib import Path
 
 from devices.positions import Finger
 from kiosk.packet import BackendPrivateKey, PacketSuite, seal
-from kiosk.packet.manifest import FingerEntry
-from kiosk.packet.samples import sample_manifest, synthetic_face, synthetic_finger
+from kiosk.packet.keys import default_key_id
+from kiosk.packet.manifest import FaceEntry, FingerEntry
+from kiosk.packet.samples import sample_manifest, synthetic_face, synthetic_finger, token_eyes
 from kiosk.records import iso19794_4, iso19794_5
 from kiosk.station.keys import StationKeys
 from tests.kiosk.packet.reference_opener import open_blob
 
 HERE = Path(__file__).resolve().parent
 PACKET_ID = "0194693e-6c00-7a5e-9b1c-2d3e4f506172"
-MOMENT = datetime(2025, 1, 15, 16, 0, 0, tzinfo=UTC)
+MOMENT = datetime(2025, 1, 15, 16, 0, 0, tzinfo=UTC)  # sealed
+FINGER_AT = datetime(2025, 1, 15, 15, 58, 41, 250_000, tzinfo=UTC)  # the kept attempt
+FACE_AT = datetime(2025, 1, 15, 15, 59, 37, 870_000, tzinfo=UTC)  # the still
+TOKEN_WIDTH, TOKEN_HEIGHT = 240, 320
+POSE = (3.2, -4.1, 0.8)  # yaw, pitch, roll in degrees, as the face analysis measured them
 
 
 def seed(label: str, size: int = 32) -> bytes:
@@ -39,10 +50,11 @@ def seed(label: str, size: int = 32) -> bytes:
 
 def backend_key(suite: PacketSuite) -> BackendPrivateKey:
     if suite is PacketSuite.MLKEM768_X25519:
-        return BackendPrivateKey(
-            "vector-xwing-1", suite, seed("backend ml-kem-768 seed", 64) + seed("backend x25519")
-        )
-    return BackendPrivateKey("vector-x25519-1", suite, seed("backend x25519 only"))
+        secret = seed("backend ml-kem-768 seed", 64) + seed("backend x25519")
+    else:
+        secret = seed("backend x25519 only")
+    public = BackendPrivateKey("pending", suite, secret).public_key().public_bytes
+    return BackendPrivateKey(default_key_id(suite, public), suite, secret)
 
 
 def station_keys() -> StationKeys:
@@ -50,11 +62,46 @@ def station_keys() -> StationKeys:
 
 
 def records() -> dict[str, bytes]:
-    finger = iso19794_4.wsq_view(synthetic_finger(7, 96, 120), Finger.RIGHT_INDEX, 61, captured_at=MOMENT)
+    finger = iso19794_4.wsq_view(synthetic_finger(7), Finger.RIGHT_INDEX, 61, captured_at=FINGER_AT)
     face = iso19794_5.jpeg_face(
-        synthetic_face(48, 64), pose=(0.0, 0.0, 0.0), captured_at=MOMENT, jpeg_quality=75
+        synthetic_face(TOKEN_WIDTH, TOKEN_HEIGHT),
+        face_type=iso19794_5.FaceImageType.TOKEN_FRONTAL,
+        pose=POSE,
+        eyes=token_eyes(TOKEN_WIDTH),
+        captured_at=FACE_AT,
     )
     return {"fingers": iso19794_4.encode([finger]), "face": iso19794_5.encode([face])}
+
+
+def record_fields(records: dict[str, bytes]) -> dict[str, object]:
+    """What a decoder should read from the two records' headers (section 6), images not decoded."""
+    (view,) = iso19794_4.parse(records["fingers"]).views
+    (face,) = iso19794_5.parse(records["face"]).faces
+    return {
+        "fingers": [
+            {
+                "position": view.position_code,
+                "captured_at": view.captured_at.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+                "quality_blocks": [[q.score, q.vendor_id, q.algorithm_id] for q in view.quality],
+                "compression": int(view.compression),
+                "width": view.width,
+                "height": view.height,
+                "ppi": view.ppi,
+            }
+        ],
+        "face": {
+            "captured_at": face.captured_at.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            "face_image_type": int(face.face_type),
+            "image_data_type": int(face.data_type),
+            "width": face.width,
+            "height": face.height,
+            "colour_space": face.colour_space,
+            "expression": face.expression,
+            "pose_bytes": [iso19794_5.encode_angle(a) for a in (face.yaw, face.pitch, face.roll)],
+            "landmarks": [[p.kind, p.code, p.x, p.y] for p in face.landmarks],
+            "jpeg_quality": 90,
+        },
+    }
 
 
 def negatives(blob: bytes, header_length: int) -> list[dict[str, object]]:
@@ -68,7 +115,9 @@ def negatives(blob: bytes, header_length: int) -> list[dict[str, object]]:
         ("a ciphertext byte", len(blob) - 200, "decryption_failed"),
         ("the last byte of the AEAD tag", len(blob) - 1, "decryption_failed"),
     ]
-    return [{"description": f"flip {d}", "offset": o, "xor": 1, "code": c} for d, o, c in cases]
+    flips = [{"description": f"flip {d}", "offset": o, "xor": 1, "code": c} for d, o, c in cases]
+    version = {"description": "turn the packet id's version nibble 7 into 6", "offset": 17, "xor": 0x10}
+    return [*flips, {**version, "code": "bad_packet_id"}]
 
 
 def make(suite: PacketSuite) -> dict[str, object]:
@@ -79,8 +128,17 @@ def make(suite: PacketSuite) -> dict[str, object]:
         created_at=MOMENT,
         consent=replace(manifest.consent, given_at=MOMENT),
         fingers=(FingerEntry.captured(Finger.RIGHT_INDEX, 61, 2),),
+        face=FaceEntry(
+            84.0,
+            True,
+            1,
+            TOKEN_WIDTH,
+            TOKEN_HEIGHT,
+            {"yaw": POSE[0], "pitch": POSE[1], "roll": POSE[2], "eyes_open": True},
+        ),
     )
-    sealed = seal(manifest, records(), station_keys(), key.public_key())
+    made = records()
+    sealed = seal(manifest, made, station_keys(), key.public_key())
     opened = open_blob(sealed.blob, key.private_bytes)
     return {
         "description": f"One sealed packet, suite {suite.value} (HKDF-SHA256, AES-256-GCM). Open it with "
@@ -107,6 +165,7 @@ def make(suite: PacketSuite) -> dict[str, object]:
                 name: {"length": len(data), "sha256": hashlib.sha256(data).hexdigest()}
                 for name, data in opened.records.items()
             },
+            "record_fields": record_fields(made),
         },
         "negative": negatives(sealed.blob, sealed.header.length),
     }

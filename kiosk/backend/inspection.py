@@ -1,45 +1,27 @@
-"""`kiosk packet inspect FILE --backend-dir DIR [--json]`: open a sealed packet as the backend would.
+"""`kiosk backend inspect-packet FILE --backend-dir DIR [--json]`: open a sealed packet as the backend would.
 
 For integrators and support: decrypt with the backend's HPKE keys, verify every signature and the
 station's registered keys, check the manifest and the records' structure, and print the manifest.
 Never an image: records appear by name, format, size and digest only. The backend directory is
-read, never created: pointing at the wrong directory must not mint a new set of keys there.
+read, never created: pointing at the wrong directory must not mint a new set of keys there. It lives
+with the backend because it needs the backend's keys and stations: station code never reads them.
 """
 
 from __future__ import annotations
 
-import argparse
 import sqlite3
 from contextlib import closing
 from pathlib import Path
 from typing import Any
 
+from kiosk.backend.keys import BackendKeys
 from kiosk.cli.context import Context
 from kiosk.errors import KioskError
 from kiosk.messages import Message
 
 
-def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser("packet", help="sealed enrolment packets")
-    sub = parser.add_subparsers(dest="packet_command", required=True, metavar="ACTION")
-    inspect = sub.add_parser(
-        "inspect", help="open a sealed packet with the backend's keys, verify it, show it"
-    )
-    inspect.add_argument("file", type=Path, metavar="FILE", help="the sealed packet")
-    inspect.add_argument("--backend-dir", type=Path, required=True, metavar="DIR", help="the backend's state")
-    inspect.add_argument("--json", action="store_true")
-    inspect.set_defaults(func=_inspect)
-
-
-def _inspect(ctx: Context, args: argparse.Namespace) -> int:
-    data = inspect_packet(args.file, args.backend_dir)
-    ctx.emit(data, args.json, lambda d: _human(ctx, d))
-    return 0
-
-
 def inspect_packet(path: Path, backend_dir: Path) -> dict[str, Any]:
     """The verified packet's description; a PacketError (with its precise code) when it does not verify."""
-    from kiosk.backend.keys import BackendKeys
     from kiosk.packet.open import open_packet
 
     keys_dir, database = backend_dir / "keys", backend_dir / "backend.db"
@@ -111,7 +93,7 @@ class _Stations:
         return StationPublicKeys(unb64(row["ed25519"]), unb64(row["mldsa65"]))
 
 
-def _human(ctx: Context, d: dict[str, Any]) -> str:
+def describe(ctx: Context, d: dict[str, Any]) -> str:
     from kiosk.masking import mask_curp
 
     manifest = d["manifest"]

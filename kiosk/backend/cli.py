@@ -1,4 +1,6 @@
-"""`kiosk backend serve|add-user|add-person|revoke-station|rotate-keys|stats`: the reference backend.
+"""`kiosk backend serve|add-user|add-person|revoke-station|rotate-keys|stats|inspect-packet`: the reference
+backend's command, registered by entry point (`kiosk.commands`) so the station's `kiosk.cli` never imports
+the backend.
 
 `serve`, `add-user` and `add-person` may start a new backend in an empty folder; the others need one
 that exists (a mistyped `--backend-dir` must not make a whole new backend with keys). A folder that is
@@ -55,9 +57,16 @@ def register(subparsers: Any) -> None:
     user.set_defaults(func=_add_user)
 
     person = command("add-person", "add a person the lookup can find")
-    person.add_argument("--curp", required=True)
+    who = person.add_mutually_exclusive_group(required=True)
+    who.add_argument("--curp")
+    who.add_argument(
+        "--synthetic",
+        type=int,
+        metavar="N",
+        help="the first N synthetic people (the ones `kiosk enrol --simulated --count N` looks up)",
+    )
     person.add_argument("--nss")
-    person.add_argument("--name", required=True)
+    person.add_argument("--name", help="required with --curp")
     person.add_argument("--birth-date", help="YYYY-MM-DD; must agree with the CURP (default: the CURP's)")
     person.add_argument("--replace", action="store_true", help="overwrite a person already there")
     person.set_defaults(func=_add_person)
@@ -71,6 +80,11 @@ def register(subparsers: Any) -> None:
     rotate.add_argument("--suite", choices=["mlkem768x25519", "x25519"], default="mlkem768x25519")
     rotate.add_argument("--json", action="store_true")
     rotate.set_defaults(func=_rotate)
+
+    inspect = command("inspect-packet", "open a sealed packet with this backend's keys, verify it, show it")
+    inspect.add_argument("file", type=Path, metavar="FILE", help="the sealed packet")
+    inspect.add_argument("--json", action="store_true")
+    inspect.set_defaults(func=_inspect_packet)
 
     stats = command("stats", "counts of packets received, accepted, rejected (by reason) and duplicates")
     stats.add_argument("--json", action="store_true")
@@ -93,7 +107,10 @@ def _open(args: argparse.Namespace) -> Any:
 
 
 def _serve(ctx: Context, args: argparse.Namespace) -> int:
-    from kiosk.backend.server import serve
+    try:
+        from kiosk.backend.server import serve
+    except ModuleNotFoundError as exc:  # a station bundle, installed without the backend extra
+        raise KioskError("backend.extra_missing", module=exc.name or str(exc)) from None
 
     _open(args).close()  # the folder checked (and made) before anything listens
     try:
@@ -142,6 +159,10 @@ def _add_user(ctx: Context, args: argparse.Namespace) -> int:
 def _add_person(ctx: Context, args: argparse.Namespace) -> int:
     from kiosk.backend.people import validated
 
+    if args.synthetic is not None:
+        return _add_synthetic(args)
+    if not args.name:
+        raise KioskError("backend.bad_user", field="name")
     validated(args.curp, args.nss, args.name, args.birth_date)  # before a new backend would be made
     backend = _open(args)
     try:
@@ -178,6 +199,31 @@ def _stats(ctx: Context, args: argparse.Namespace) -> int:
     backend = _open(args)
     try:
         ctx.emit(backend.stats(), args.json)
+    finally:
+        backend.close()
+    return 0
+
+
+def _inspect_packet(ctx: Context, args: argparse.Namespace) -> int:
+    from kiosk.backend.inspection import describe, inspect_packet
+
+    data = inspect_packet(args.file, args.backend_dir)
+    ctx.emit(data, args.json, lambda d: describe(ctx, d))
+    return 0
+
+
+def _add_synthetic(args: argparse.Namespace) -> int:
+    """The same people, by the same seed, that the simulated enrolment looks up: a served test backend
+    then knows them as the embedded one does. Adding them again rewrites identical rows (their
+    biometric status is kept), so it may be run before every test run."""
+    from kiosk.synthetic_people import MAX_PEOPLE, people
+
+    if not 1 <= args.synthetic <= MAX_PEOPLE:
+        raise KioskError("enrol.bad_count", limit=MAX_PEOPLE)
+    backend = _open(args)
+    try:
+        for person in people(args.synthetic):
+            backend.add_person(person.curp, person.nss, person.name, person.birth_date.isoformat())
     finally:
         backend.close()
     return 0

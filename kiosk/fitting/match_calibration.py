@@ -1,6 +1,6 @@
 """Where the duplicate-finger threshold comes from: Bozorth3 on same-finger and different-finger pairs.
 
-    uv run python -m kiosk.quality.match_calibration [--data ../shared/data] [--persons 6]
+    uv run python -m kiosk.fitting.match_calibration [--data ../shared/data] [--persons 6]
 
 Real pairs: the distinct prints of the shared test data (pixel duplicates dropped, see `fit_live`)
 give 8 same-finger pairs (`nbis-rs/p1_*` three impressions, `p2_*` three, `fvc2002-like/101_*`,
@@ -54,7 +54,7 @@ def finger_of(path: str) -> str:
 
 
 def real_pairs(data_dir: Path) -> Pairs:
-    from kiosk.quality.fit_live import sources
+    from kiosk.fitting.fit_live import sources
 
     templates = {path: make_template(image) for path, image in sources(data_dir).items()}
     return _pairs([(finger_of(p), t) for p, t in templates.items()])
@@ -84,7 +84,7 @@ def _pairs(labelled: Sequence[tuple[str, Template]]) -> Pairs:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m kiosk.quality.match_calibration")
+    parser = argparse.ArgumentParser(prog="python -m kiosk.fitting.match_calibration")
     parser.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[3] / "shared" / "data")
     parser.add_argument("--persons", type=int, default=6)
     parser.add_argument("--fingers", type=int, default=4)

@@ -1,4 +1,4 @@
-"""`kiosk packet inspect`: a sealed packet opened with a real backend directory's keys and stations."""
+"""`kiosk backend inspect-packet`: a sealed packet opened with a backend directory's keys and stations."""
 
 from __future__ import annotations
 
@@ -61,7 +61,13 @@ def test_inspect_prints_the_verified_manifest_without_images(
     scene: Scene, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, out, err = run(
-        capsys, "packet", "inspect", str(scene.delivered), "--backend-dir", str(scene.backend_dir), "--json"
+        capsys,
+        "backend",
+        "inspect-packet",
+        str(scene.delivered),
+        "--backend-dir",
+        str(scene.backend_dir),
+        "--json",
     )
     assert code == 0, err
     data = json.loads(out)
@@ -84,7 +90,7 @@ def test_inspect_prints_the_verified_manifest_without_images(
 
 def test_inspect_in_plain_words(scene: Scene, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(
-        capsys, "packet", "inspect", str(scene.pending), "--backend-dir", str(scene.backend_dir)
+        capsys, "backend", "inspect-packet", str(scene.pending), "--backend-dir", str(scene.backend_dir)
     )
     assert code == 0
     assert (
@@ -102,7 +108,9 @@ def test_a_tampered_packet_fails_with_its_reason(
     blob[-50] ^= 0x01
     spoilt = tmp_path / "spoilt.kpkt"
     spoilt.write_bytes(bytes(blob))
-    code, out, err = run(capsys, "packet", "inspect", str(spoilt), "--backend-dir", str(scene.backend_dir))
+    code, out, err = run(
+        capsys, "backend", "inspect-packet", str(spoilt), "--backend-dir", str(scene.backend_dir)
+    )
     assert code != 0 and out == "" and err.count("\n") == 1 and "Traceback" not in err
     assert err == "kiosk: " + _packet_message("decryption_failed", scene, bytes(blob)) + "\n"
 
@@ -120,7 +128,7 @@ def _packet_message(code: str, scene: Scene, blob: bytes) -> str:
 
 def test_a_packet_of_an_unknown_station_is_refused(scene: Scene, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(
-        capsys, "packet", "inspect", str(scene.stranger), "--backend-dir", str(scene.backend_dir)
+        capsys, "backend", "inspect-packet", str(scene.stranger), "--backend-dir", str(scene.backend_dir)
     )
     assert code != 0 and "st-elsewhere00" in err
 
@@ -129,11 +137,16 @@ def test_a_wrong_backend_directory_is_not_turned_into_a_backend(
     scene: Scene, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, _, err = run(
-        capsys, "packet", "inspect", str(scene.delivered), "--backend-dir", str(tmp_path / "nothing")
+        capsys, "backend", "inspect-packet", str(scene.delivered), "--backend-dir", str(tmp_path / "nothing")
     )
     assert code != 0 and "not a reference backend directory" in err
     assert not (tmp_path / "nothing").exists()
     code, _, err = run(
-        capsys, "packet", "inspect", str(tmp_path / "absent.kpkt"), "--backend-dir", str(scene.backend_dir)
+        capsys,
+        "backend",
+        "inspect-packet",
+        str(tmp_path / "absent.kpkt"),
+        "--backend-dir",
+        str(scene.backend_dir),
     )
     assert code != 0 and "cannot read the packet" in err

@@ -1,6 +1,6 @@
 """Fit the live estimator to NFIQ 2 and measure how well it agrees, on prints it was not fitted on.
 
-    uv run python -m kiosk.quality.fit_live [--data ../shared/data] [--rebuild-reference]
+    uv run python -m kiosk.fitting.fit_live [--data ../shared/data] [--rebuild-reference]
 
 The material is the real prints of `fingerprints/nfiq2-reference.csv` in the shared test data (pixel
 duplicates dropped: `sourceafis/probe.png` and `matching.png` are `fvc2002-like/102_1` and `102_2`,
@@ -27,7 +27,8 @@ from pathlib import Path
 
 import numpy as np
 
-from kiosk.quality import guidance, live, live_model, variants
+from kiosk.fitting import variants
+from kiosk.quality import guidance, live, live_model
 from kiosk.quality.images import read_image, to_500ppi
 from kiosk.quality.nfiq2 import raw_score
 
@@ -167,7 +168,7 @@ def agreement(predictions: np.ndarray, y: np.ndarray, accept: int = ACCEPT) -> d
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m kiosk.quality.fit_live", description=__doc__.splitlines()[0]
+        prog="python -m kiosk.fitting.fit_live", description=__doc__.splitlines()[0]
     )
     parser.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[3] / "shared" / "data")
     parser.add_argument(
