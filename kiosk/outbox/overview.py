@@ -103,3 +103,19 @@ def look(
         max(pending) if pending else None,
         rejected_retention_s,
     )
+
+
+def for_station(station: Any, role: str, now: float | None = None) -> OutboxView:
+    """The outbox of `station` (a `StationContext`) for an operator of `role` (`outbox_status`)."""
+    from kiosk.roles import Permission, require
+
+    require(role, Permission.OUTBOX_STATUS)
+    policy = station.policy
+    return look(
+        station.outbox,
+        station.data_dir,
+        policy.freeze.model_dump(),
+        policy.outbox.rejected_retention_s,
+        station.clock() if now is None else now,
+        station.audit.directory,
+    )

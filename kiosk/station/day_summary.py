@@ -23,7 +23,8 @@ from kiosk.audit import events
 from kiosk.audit.log import AuditEntry
 from kiosk.clock import local_day
 from kiosk.masking import mask_text
-from kiosk.outbox.overview import OutboxView, look
+from kiosk.outbox.overview import OutboxView
+from kiosk.outbox.overview import for_station as outbox_for_station
 from kiosk.roles import Permission, require
 
 # Decisions a person had to take beside the machine, as the summary lists them.
@@ -154,16 +155,8 @@ def for_station(
     tz = tz or dt.datetime.now().astimezone().tzinfo or dt.UTC
     now = station.clock() if now is None else now
     day = day or dt.datetime.fromtimestamp(now, tz).date()
-    policy = station.policy
-    summary = summarise(station.audit.entries(), day, tz, policy.fingers.min_nfiq2)
-    summary.outbox = look(
-        station.outbox,
-        station.data_dir,
-        policy.freeze.model_dump(),
-        policy.outbox.rejected_retention_s,
-        now,
-        station.audit.directory,
-    )
+    summary = summarise(station.audit.entries(), day, tz, station.policy.fingers.min_nfiq2)
+    summary.outbox = outbox_for_station(station, role, now)
     return summary
 
 
