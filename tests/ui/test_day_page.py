@@ -6,7 +6,7 @@ from pytestqt.qtbot import QtBot
 
 from tests.fixtures.enrolment import PERSON, Bench
 from tests.fixtures.station_day import backend_refuses, plain_visit, visit_with_decisions
-from tests.ui.consoles import console, opened, shot, text_problems
+from tests.ui.console_pages import console, opened, shot, text_problems
 from ui.consoles.day_page import DaySummaryPage
 from ui.qt import QLabel
 

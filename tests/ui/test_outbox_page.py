@@ -9,7 +9,7 @@ from pytestqt.qtbot import QtBot
 from tests.fixtures.enrolment import Bench
 from tests.fixtures.media import full_medium, readonly_medium  # noqa: F401 (fixtures)
 from tests.fixtures.station_day import backend_refuses, plain_visit
-from tests.ui.consoles import console, opened, settle, shot, text_problems
+from tests.ui.console_pages import console, opened, settle, shot, text_problems
 from ui.consoles.outbox_page import OutboxPage
 from ui.qt import Qt
 
