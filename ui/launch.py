@@ -130,6 +130,7 @@ def run_demo(
     as_json: bool,
     screenshot: Path | None,
     quit_after: int | None,
+    role: str = "clerk",
 ) -> int:
     from kiosk.enrol.desk import Desk
     from kiosk.enrol.runner import close_station
@@ -147,7 +148,11 @@ def run_demo(
         panel = DemoPanel(shell.tr, desk, person, shell.window)
         shell.window.add_side_panel(panel)
         desk.events.enrolment.connect(lambda _e: panel.refresh())
+        _no_person_for_consoles(desk, panel)
         startup_ms = (time.perf_counter() - STARTED) * 1000
+        if autopilot and role != "clerk":
+            folder = screenshots or data_dir.parent / "screenshots"
+            return _role_autopilot(ctx, role, shell, backend, folder, data_dir, as_json)
         if autopilot:
             from ui.autopilot import Autopilot
 
@@ -171,6 +176,46 @@ def run_demo(
     finally:
         close_station(station)
         backend.stop()
+
+
+def _no_person_for_consoles(desk: Any, panel: Any) -> None:
+    """The demo's person at the window is not there for a technician (who never sees a person)."""
+    from kiosk.station.consoles import may_enrol
+
+    desk.events.login.connect(lambda e: panel.setVisible(may_enrol(e.login.session.role)))
+    desk.events.logout.connect(lambda _e: panel.setVisible(True))
+
+
+def _role_autopilot(
+    ctx: Any, role: str, shell: Any, backend: Any, folder: Path, data_dir: Path, as_json: bool
+) -> int:
+    """Another role's run (`ui/autopilots/<role>.py`) over the same driver as the clerk's."""
+    from ui.autopilot import Autopilot
+    from ui.autopilots import drive
+
+    pilot = Autopilot(shell, backend.account("clerk"), backend.account("supervisor"), folder)
+    pilot.accounts = {a.role: a for a in backend.accounts.values()}
+    pilot.backend = backend
+    summary = drive(pilot, role)
+    summary["data_dir"] = str(data_dir)
+    summary["screenshots"] = str(folder)
+    _print_summary(ctx, summary, as_json)
+    if shell is not None:
+        shell.close()
+    return 0 if summary.get("passed") else 1
+
+
+def _print_summary(ctx: Any, summary: dict[str, Any], as_json: bool) -> None:
+    from kiosk.messages import Message
+
+    if as_json:
+        json.dump(summary, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    elif summary.get("passed"):
+        line = Message("ui.demo.role_done", {"role": summary["role"], "pictures": summary["screenshots"]})
+        sys.stdout.write(ctx.text(line) + "\n")
+    else:
+        raise KioskError("ui.demo.autopilot_failed", step=summary.get("failed_at", "?"))
 
 
 def _show(app: Any, shell: Any, screenshot: Path | None, quit_after: int | None) -> int:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.audit.log import AuditLog
 from kiosk.backend.server import Running
 from kiosk.enrol.headless import Plan, run
 from kiosk.enrol.runner import Credentials
@@ -40,6 +41,38 @@ def test_embedded_enrolments_deliver_verified_receipts(tmp_path: Path) -> None:
         assert row["face_passed"] or row["face_below_threshold"]
         assert {"lookup", "fingers", "face", "seal_deliver", "total"} <= set(row["timings_ms"])
     assert_no_plaintext_images(scratch, tmp_path / "station", tmp_path / "station-backend")
+
+
+def test_an_employer_enrols_after_logging_in_with_the_sat_test_fiel(
+    tmp_path: Path, shared_data: Path
+) -> None:
+    """The e.firma login end to end: the command signs the backend's challenge with the SAT test FIEL,
+    the embedded backend trusts exactly that certificate, and the packet carries the operator's
+    signature, which the backend checks before it answers with a verified receipt."""
+    folder = shared_data / "sat-test-credentials" / "fake-fiel-EKU9003173C9"
+    secret = tmp_path / "fiel-password"
+    secret.write_text("12345678a\n", encoding="utf-8")
+    station = tmp_path / "station"
+    command = [sys.executable, "-m", "kiosk", "enrol", "--simulated", "--embedded", "--count", "1", "--json"]
+    command += [
+        "--fiel-cer",
+        str(folder / "EKU9003173C9.cer"),
+        "--fiel-key",
+        str(folder / "EKU9003173C9.key"),
+    ]
+    command += ["--fiel-password-file", str(secret)]
+    env = {**os.environ, "KIOSK_DATA_DIR": str(station)}
+    result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=600, check=False)
+    assert result.returncode == 0, result.stderr
+    [row] = json.loads(result.stdout)
+    assert row["outcome"] == "delivered" and row["receipt_verified"]
+    logins = [e for e in AuditLog(station / "audit").entries() if e.event == "login"]
+    assert [(e.role, e.fields["method"]) for e in logins] == [("employer", "fiel")]
+    wrong = tmp_path / "wrong-password"
+    wrong.write_text("not-the-password\n", encoding="utf-8")
+    command[-1] = str(wrong)
+    refused = subprocess.run(command, capture_output=True, text=True, env=env, timeout=600, check=False)
+    assert refused.returncode != 0 and "Traceback" not in refused.stderr and refused.stderr.strip()
 
 
 def plan(station: Station, count: int) -> Plan:
