@@ -1,8 +1,9 @@
 """What a person may do to the outbox from the station's consoles, each step checked and audited.
 
 The screens call these and only show the outcome: the operator's permission is checked here against
-the roles table (`outbox_export` for anything that moves or frees packets), and every action lands in
-the audit log as that operator. The same media functions serve `kiosk outbox export|import`.
+the roles table (`manage_outbox` to retry, `outbox_export` to move packets, as the command line), and
+every action lands in the audit log as that operator. The same media functions serve
+`kiosk outbox export|import`.
 
 Retention of rejected packets: the backend refused them for good (a signature it cannot verify, a
 device it does not know), but the cause is sometimes fixed at the station and a retry then succeeds,
@@ -44,7 +45,7 @@ class OutboxHands:
 
     def retry(self, packet_id: str) -> None:
         """Put a rejected packet back in the queue; the sender tries it at its next round."""
-        self._may(Permission.OUTBOX_EXPORT)
+        self._may(Permission.MANAGE_OUTBOX)
         packet = self.store.get(packet_id)
         if packet is None:
             raise KioskError("outbox.unknown_packet", packet_id=packet_id)

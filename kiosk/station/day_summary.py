@@ -150,8 +150,8 @@ def for_station(
 ) -> DaySummary:
     """The day at `station` (a `StationContext`) for an operator of `role`: a supervisor's view.
 
-    It lists who confirmed what, so it needs `view_audit_entries` (a technician has it not)."""
-    require(role, Permission.VIEW_AUDIT_ENTRIES)
+    It lists who confirmed what: `view_station_day`, a supervisor's (a technician has it not)."""
+    require(role, Permission.VIEW_STATION_DAY)
     tz = tz or dt.datetime.now().astimezone().tzinfo or dt.UTC
     now = station.clock() if now is None else now
     day = day or dt.datetime.fromtimestamp(now, tz).date()

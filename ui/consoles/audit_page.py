@@ -70,6 +70,11 @@ class AuditPage(Screen):
     def entered(self) -> None:
         self.refresh()
 
+    def clear(self) -> None:
+        super().clear()
+        self.browser = None
+        self._render(refill=True)
+
     # -- verifying ------------------------------------------------------------------------------------------
     def refresh(self) -> None:
         station, role, tz = self.ui.desk.station, role_of(self.ui), local_tz()

@@ -105,6 +105,11 @@ class DaySummaryPage(Screen):
     def entered(self) -> None:
         self.refresh()
 
+    def clear(self) -> None:
+        super().clear()
+        self.summary = None
+        self._render()
+
     # -- loading --------------------------------------------------------------------------------------------
     def refresh(self) -> None:
         station, role = self.ui.desk.station, role_of(self.ui)

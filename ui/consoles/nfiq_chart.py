@@ -16,7 +16,7 @@ from ui import style
 from ui.i18n import Translator
 from ui.qt import QColor, QFont, QPainter, QPen, QPointF, QRectF, QSize, Qt, QWidget
 
-TOP, BOTTOM, LEFT, RIGHT = 30, 54, 44, 12
+TOP, BOTTOM, LEFT, RIGHT = 30, 62, 44, 12
 TICKS = (0, 20, 40, 60, 80, 100)
 
 
@@ -123,6 +123,7 @@ class NfiqChart(QWidget):
         painter.drawText(QRectF(plot.right() - 220, y - 18, 218, 16), Qt.AlignmentFlag.AlignRight, text)
 
     def _column(self, painter: QPainter, plot: QRectF, cell: QRectF, key: str, scores: Scores) -> None:
+        base = QFont(painter.font())
         bar_w = min(36.0, cell.width() * 0.55)
         centre = cell.center().x()
         top = self._y(plot, scores.mean)
@@ -149,6 +150,9 @@ class NfiqChart(QWidget):
             f"{scores.mean:g}",
         )
         painter.setPen(QColor(style.MUTED))
+        small = QFont(painter.font())
+        small.setPixelSize(11)
+        painter.setFont(small)
         caption = QRectF(cell.left() + 1, plot.bottom() + 4, cell.width() - 2, BOTTOM - 6)
         text = f"{self.label(key)}\n{self.words('ui.sup.chart_count', count=scores.count)}"
         painter.drawText(
@@ -156,3 +160,4 @@ class NfiqChart(QWidget):
             Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap,
             text,
         )
+        painter.setFont(base)

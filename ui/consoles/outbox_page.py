@@ -1,9 +1,10 @@
 """The outbox page: every packet with its state, age and code; retry, export and import; the freeze.
 
 The page reads `kiosk.outbox.overview.for_station` and acts through `kiosk.outbox.handling.OutboxHands`,
-both off the GUI thread: the core checks the role (`outbox_status` to look, `outbox_export` to move or
-retry) and audits every action. A freeze or a damaged outbox is a red banner that says what stops and
-how to clear it. An export that fails (a full or read-only stick) says so and that nothing was lost.
+both off the GUI thread: the core checks the role (`outbox_status` to look, `manage_outbox` to retry,
+`outbox_export` to export and import) and audits every action. A freeze or a damaged outbox is a red
+banner that says what stops and how to clear it. An export that fails (a full or read-only stick) says
+so, and that nothing was lost.
 """
 
 from __future__ import annotations
@@ -84,6 +85,13 @@ class OutboxPage(Screen):
 
     def entered(self) -> None:
         self.refresh()
+
+    def clear(self) -> None:
+        super().clear()
+        self.view = None
+        self.folder.clear()
+        self.say(self.result, None)
+        self._render()
 
     # -- loading --------------------------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -176,8 +184,9 @@ class OutboxPage(Screen):
             button.setEnabled(may)
         self.folder.setEnabled(may)
         retryable = bool(self.view and any(r.retryable for r in self.view.rows))
-        self.retry_button.setEnabled(may and retryable)
-        self.retry_choice.setEnabled(may and retryable)
+        may_retry = on and retryable and self.ui.desk.can(Permission.MANAGE_OUTBOX)
+        self.retry_button.setEnabled(may_retry)
+        self.retry_choice.setEnabled(may_retry)
 
     # -- showing --------------------------------------------------------------------------------------------
     def _render(self) -> None:

@@ -50,6 +50,9 @@ class PageSpec:
 
 PAGE_SPECS: list[PageSpec] = [
     PageSpec("devices", "ui.consoles.devices:DevicesPage"),
+    PageSpec("day", "ui.consoles.day_page:DaySummaryPage"),
+    PageSpec("outbox", "ui.consoles.outbox_page:OutboxPage"),
+    PageSpec("audit", "ui.consoles.audit_page:AuditPage"),
 ]
 
 

@@ -51,4 +51,4 @@ def local_time(ts: str, with_date: bool = False) -> str:
     from kiosk.clock import parse_rfc3339
 
     moment = parse_rfc3339(ts).astimezone()
-    return moment.strftime("%Y-%m-%d %H:%M:%S" if with_date else "%H:%M")
+    return moment.strftime("%Y-%m-%d\u00a0%H:%M:%S" if with_date else "%H:%M")  # one line in a table

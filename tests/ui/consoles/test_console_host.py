@@ -16,7 +16,7 @@ def test_a_technician_lands_in_the_console_with_the_devices_page(qtbot: QtBot, s
     shell.desk._signed_in(bench.login("technician"))
     assert shell.window.current_screen == "console"
     host = shell.screen("console")
-    assert list(host.tabs) == ["devices"]  # outbox and audit pages come with their own specs
+    assert list(host.tabs) == ["devices", "outbox", "audit"]  # never the day: it is a supervisor's
     assert host.current == "devices"
     assert not host.back.isVisible()
     assert not shell.window.bar.console.isVisible()
@@ -35,7 +35,7 @@ def test_a_supervisor_opens_the_console_and_comes_back(qtbot: QtBot, shell: Shel
     qtbot.mouseClick(bar.console, Qt.MouseButton.LeftButton)
     assert shell.window.current_screen == "console"
     host = shell.screen("console")
-    assert list(host.tabs) == ["day"]  # devices is a technician's page
+    assert list(host.tabs) == ["day", "outbox", "audit"]  # devices is a technician's page
     assert host.back.isVisible()
     assert shell.desk.enrolment is None
     qtbot.mouseClick(host.back, Qt.MouseButton.LeftButton)
