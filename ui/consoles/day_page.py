@@ -67,7 +67,7 @@ class DaySummaryPage(Screen):
         self.by_finger = NfiqChart(self.i18n, "ui.sup.chart_by_finger", self._finger_label, self)
         self.by_device = NfiqChart(self.i18n, "ui.sup.chart_by_device", str, self)
         charts.addWidget(self.by_finger, 3)
-        charts.addWidget(self.by_device, 2)
+        charts.addWidget(self.by_device, 1)
         self.layout_.addLayout(charts, 3)
         self.decisions_heading = self.label(Message("ui.sup.day.decisions"), "subheading")
         self.layout_.addWidget(self.decisions_heading)
@@ -114,6 +114,7 @@ class DaySummaryPage(Screen):
     def refresh(self) -> None:
         station, role = self.ui.desk.station, role_of(self.ui)
         self.say(self.status, Message("ui.sup.loading"), "hint")
+        self.status.show()
         self.refresh_button.setEnabled(False)
         job: Job[DaySummary, DaySummary] = Job("day_summary", lambda: for_station(station, role), lambda s: s)
         self.ui.background.run(job, self._loaded, self._failed)
@@ -122,12 +123,14 @@ class DaySummaryPage(Screen):
         self.summary = summary
         self.refresh_button.setEnabled(True)
         self.say(self.status, None)
+        self.status.hide()
         self._render()
 
     def _failed(self, exc: BaseException) -> None:
         self.refresh_button.setEnabled(True)
         self.summary = None
         self.say(self.status, failure_message(exc), "error")
+        self.status.show()
         self._render()
 
     # -- showing --------------------------------------------------------------------------------------------

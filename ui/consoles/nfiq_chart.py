@@ -16,7 +16,7 @@ from ui import style
 from ui.i18n import Translator
 from ui.qt import QColor, QFont, QPainter, QPen, QPointF, QRectF, QSize, Qt, QWidget
 
-TOP, BOTTOM, LEFT, RIGHT = 30, 62, 44, 12
+TOP, BOTTOM, LEFT, RIGHT = 30, 40, 40, 10
 TICKS = (0, 20, 40, 60, 80, 100)
 
 
@@ -34,7 +34,7 @@ class NfiqChart(QWidget):
         self.label = label  # column key -> its short caption (rendered now, in the current language)
         self.columns: list[tuple[str, Scores]] = []
         self.threshold = 40
-        self.setMinimumSize(QSize(420, 260))
+        self.setMinimumSize(QSize(320, 220))
         tr.changed.connect(lambda _language: self._described())
         self._described()
 
@@ -149,12 +149,23 @@ class NfiqChart(QWidget):
             Qt.AlignmentFlag.AlignHCenter,
             f"{scores.mean:g}",
         )
+        small = QFont(painter.font())
+        small.setPixelSize(11)
+        painter.setFont(small)
+        if plot.bottom() - top > 18:  # how many fingers, inside the bar (the description always has it)
+            painter.setPen(QColor("white"))
+            count = self.words("ui.sup.chart_count", count=scores.count)
+            painter.drawText(
+                QRectF(cell.left(), plot.bottom() - 16, cell.width(), 14),
+                Qt.AlignmentFlag.AlignHCenter,
+                count,
+            )
         painter.setPen(QColor(style.MUTED))
         small = QFont(painter.font())
         small.setPixelSize(11)
         painter.setFont(small)
         caption = QRectF(cell.left() + 1, plot.bottom() + 4, cell.width() - 2, BOTTOM - 6)
-        text = f"{self.label(key)}\n{self.words('ui.sup.chart_count', count=scores.count)}"
+        text = self.label(key)
         painter.drawText(
             caption,
             Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap,
