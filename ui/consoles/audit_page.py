@@ -183,7 +183,9 @@ class AuditPage(Screen):
             ]
             for e in picked
         ]
-        self.entries.setHtml(html_table(headers, rows, self.i18n("ui.sup.audit.no_entries")))
+        self.entries.setHtml(
+            html_table(headers, rows, self.i18n("ui.sup.audit.no_entries"), nowrap=(0, 1, 2))
+        )
 
 
 def _details(fields: dict[str, Any]) -> str:

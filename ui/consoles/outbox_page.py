@@ -226,7 +226,9 @@ class OutboxPage(Screen):
             for r in view.rows
         ]
         tones = [STATE_TONES.get(r.state, "") for r in view.rows]
-        self.packets.setHtml(html_table(headers, rows, self.i18n("ui.sup.outbox.empty"), tones))
+        self.packets.setHtml(
+            html_table(headers, rows, self.i18n("ui.sup.outbox.empty"), tones, nowrap=(1, 2, 5))
+        )
         current = self.retry_choice.currentData()
         self.retry_choice.clear()
         for r in view.rows:

@@ -15,9 +15,14 @@ ROW = "<tr>{}</tr>"
 
 
 def html_table(
-    headers: Sequence[str], rows: Iterable[Sequence[object]], empty: str, tones: Sequence[str] = ()
+    headers: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    empty: str,
+    tones: Sequence[str] = (),
+    nowrap: Sequence[int] = (0,),
 ) -> str:
-    """`tones[i]` colours row i ("ok", "warn", "bad" or "")."""
+    """`tones[i]` colours row i ("ok", "warn", "bad" or ""); the columns in `nowrap` never break (times,
+    ids: Qt's layout would break a time after its colon)."""
     colours = {"ok": style.OK, "warn": style.WARN, "bad": style.BAD}
     head = "".join(
         f'<th align="left" style="padding:4px 10px;color:{style.MUTED}">{escape(h)}</th>' for h in headers
@@ -26,7 +31,10 @@ def html_table(
     for index, row in enumerate(rows):
         tone = tones[index] if index < len(tones) else ""
         colour = f"color:{colours[tone]};" if tone in colours else ""
-        cells = "".join(f'<td style="padding:3px 10px;{colour}">{escape(str(c))}</td>' for c in row)
+        cells = "".join(
+            f'<td{" nowrap" if n in nowrap else ""} style="padding:3px 10px;{colour}">{escape(str(c))}</td>'
+            for n, c in enumerate(row)
+        )
         body.append(ROW.format(cells))
     if not body:
         return f'<p style="color:{style.MUTED}">{escape(empty)}</p>'
@@ -51,4 +59,4 @@ def local_time(ts: str, with_date: bool = False) -> str:
     from kiosk.clock import parse_rfc3339
 
     moment = parse_rfc3339(ts).astimezone()
-    return moment.strftime("%Y-%m-%d\u00a0%H:%M:%S" if with_date else "%H:%M")  # one line in a table
+    return moment.strftime("%Y-%m-%d %H:%M:%S" if with_date else "%H:%M")
