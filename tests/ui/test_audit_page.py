@@ -47,6 +47,9 @@ def test_a_tampered_log_is_shown_broken_with_where(qtbot: QtBot, bench: Bench) -
     assert page.verdict.objectName() == "error" and "TAMPERED" in page.verdict.text()
     seq = index + 1  # one entry per line from seq 1
     assert f"{path.name} line {index + 1} (seq {seq}): the entry was changed" in page.findings.text()
+    assert page.browser.report.issues[0].seq == seq
+    html = page.entries.toHtml().replace(" ", "")
+    assert f'color:#b3261e;">{seq}<' in html  # the edited entry's row in red (style.BAD)
     shot(page, "audit-tampered")
 
 

@@ -183,9 +183,10 @@ class AuditPage(Screen):
             ]
             for e in picked
         ]
-        self.entries.setHtml(
-            html_table(headers, rows, self.i18n("ui.sup.audit.no_entries"), nowrap=(0, 1, 2))
-        )
+        flagged = {i.seq for i in b.report.issues if i.seq is not None}  # the findings' rows in red
+        tones = ["bad" if e.seq in flagged else "" for e in picked]
+        empty = self.i18n("ui.sup.audit.no_entries")
+        self.entries.setHtml(html_table(headers, rows, empty, tones, (0, 1, 2)))
 
 
 def _details(fields: dict[str, Any]) -> str:
