@@ -13,6 +13,8 @@ from kiosk.backend.server import Running
 from kiosk.enrol.runner import close_station
 from kiosk.errors import KioskError
 from kiosk.messages import Message
+from kiosk.station.device_console import DeviceConsole
+from kiosk.station.diagnostics import station_report, upload_job
 from kiosk.station.setup import Setup, SetupStep, needed, what_to_check
 from kiosk.station.trial_enrolment import synthetic_test_person
 from tests.fixtures.backend import CLERK_PASSWORD, TECH_PASSWORD, join
@@ -54,6 +56,12 @@ def test_a_new_station_is_set_up_to_a_verified_test_receipt(backend: Running, se
         backend.backend.store.one("SELECT * FROM persons WHERE curp = ?", synthetic_test_person().curp)
         is None
     )
+    # The technician's diagnostic report reaches the backend's diagnostics operation.
+    report = DeviceConsole(setup.station.devices).selftest_job(frames=6)()
+    data = station_report(setup.station, report, [])
+    stored = upload_job(setup.station, setup.login, data)()
+    kept = backend.backend.store.one("SELECT * FROM diagnostics WHERE report_id = ?", stored.report_id)
+    assert kept is not None and kept["station_id"] == setup.station.station_id
     station = setup.finish()
     assert setup.login is None
     logged = [(e.event, e.fields.get("check")) for e in station.audit.entries()]
