@@ -1,8 +1,11 @@
-"""The technician's devices page: every device found with its facts, verdicts and state, seen live.
+"""The technician's devices page: every device found with its facts, verdicts and state, seen live;
+a live test, the self-tests and the diagnostic report.
 
 The rows come from the core (`kiosk.station.device_rows`) after a scan that runs off the GUI thread;
 a device that comes or goes (the hot-plug monitor, `StationDevices.events.changed`) scans again, so
-the table follows the cables. The live test, self-tests and the report live in their own panels.
+the table follows the cables. The live test and the self-tests are the core's jobs
+(`kiosk.station.device_console`: one at a time, frames kept nowhere); the report is saved as JSON and
+PDF and sent to the backend (`kiosk.station.diagnostics`, `ui.consoles.report_pdf`).
 """
 
 from __future__ import annotations
@@ -11,7 +14,9 @@ from typing import Any
 
 from kiosk.jobs import Job
 from kiosk.messages import Message
+from kiosk.station.device_console import DeviceConsole
 from kiosk.station.device_rows import DeviceRow, device_rows, gone_rows
+from ui.consoles.device_panels import LivePanel, TestsPanel
 from ui.qt import QHBoxLayout, QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 COLUMNS = ("device", "driver", "serial", "firmware", "state", "verdict", "registered")
@@ -23,6 +28,7 @@ class DevicesPage(QWidget):
         self.ui, self.i18n = ui, ui.tr
         self.station = ui.desk.station
         self.rows: list[DeviceRow] = []
+        self.console = DeviceConsole(self.station.devices)
         self.scans = 0
         self._alive = True
         self._scanning = False
@@ -41,14 +47,16 @@ class DevicesPage(QWidget):
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setMaximumHeight(190)
+        self.table.setMaximumHeight(170)
         column.addWidget(self.table)
         self.i18n.changed.connect(lambda _language: self._fill())
-        self.tools = QHBoxLayout()
-        column.addLayout(self.tools)
-        self.panels = QVBoxLayout()
-        column.addLayout(self.panels)
-        column.addStretch(1)
+        panels = QHBoxLayout()
+        panels.setSpacing(14)
+        self.live = LivePanel(ui, self.console, self)
+        panels.addWidget(self.live, 2)
+        self.tests = TestsPanel(ui, self.console, self)
+        panels.addWidget(self.tests, 3)
+        column.addLayout(panels, 1)
         self._listener = lambda _event: self._post_rescan()
         self.station.devices.events.changed.connect(self._listener)
         self.rescan()
@@ -117,3 +125,4 @@ class DevicesPage(QWidget):
     def clear(self) -> None:
         self._alive = False
         self.station.devices.events.changed.disconnect(self._listener)
+        self.live.clear()
