@@ -32,7 +32,8 @@ def html_table(
         tone = tones[index] if index < len(tones) else ""
         colour = f"color:{colours[tone]};" if tone in colours else ""
         cells = "".join(
-            f'<td{" nowrap" if n in nowrap else ""} style="padding:3px 10px;{colour}">{escape(str(c))}</td>'
+            f'<td style="padding:3px 10px;{colour}{"white-space:nowrap;" if n in nowrap else ""}">'
+            f"{escape(str(c))}</td>"
             for n, c in enumerate(row)
         )
         body.append(ROW.format(cells))
