@@ -8,6 +8,7 @@ from tests.fixtures.enrolment import PERSON, Bench
 from tests.fixtures.station_day import backend_refuses, plain_visit, visit_with_decisions
 from tests.ui.console_pages import console, opened, shot, text_problems
 from ui.consoles.day_page import DaySummaryPage
+from ui.consoles.nfiq_chart import BOTTOM, LEFT, RIGHT
 from ui.qt import QLabel
 
 
@@ -56,3 +57,24 @@ def test_a_technician_is_refused_and_shown_nothing(qtbot: QtBot, bench: Bench) -
     assert page.summary is None and page.status.objectName() == "error"
     assert "technician" in page.status.text() and page.decisions.toPlainText() == ""
     assert page.by_finger.columns == []
+
+
+def test_the_chart_is_painted_amber_below_the_threshold_and_green_above(qtbot: QtBot, bench: Bench) -> None:
+    visit_with_decisions(bench)  # right thumb kept at 25 (below 40), the others at 66
+    ui = console(bench)
+    page = opened(qtbot, ui, DaySummaryPage)
+    chart = page.by_finger
+    image = chart.grab().toImage()
+    ratio = image.width() / chart.width()  # the grab is in device pixels
+    columns = len(chart.columns)
+    cell = (chart.width() - LEFT - RIGHT) / columns
+    y = int((chart.height() - BOTTOM - 22) * ratio)  # inside every bar, above the count written in it
+
+    def colour(index: int) -> tuple[int, int, int]:
+        c = image.pixelColor(int((LEFT + cell * (index + 0.5) + 8) * ratio), y)
+        return c.red(), c.green(), c.blue()
+
+    thumb, index_finger = colour(0), colour(1)
+    assert chart.columns[0][0] == "right-thumb" and chart.columns[0][1].mean == 25
+    assert thumb[0] > thumb[1] > thumb[2]  # amber: the mean is below the policy's 40
+    assert index_finger[1] > index_finger[0]  # green
