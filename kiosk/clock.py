@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, tzinfo
 
 Clock = Callable[[], datetime]
 
@@ -21,3 +21,9 @@ def parse_rfc3339(text: str) -> datetime:
     if moment.tzinfo is None:
         raise ValueError(f"timestamp without a time zone: {text}")
     return moment.astimezone(UTC)
+
+
+def local_day(ts: str, tz: tzinfo) -> date:
+    """The station's calendar day of a time stamp written in UTC (audit entries): a supervisor's
+    "today" is the station's day, not Greenwich's."""
+    return parse_rfc3339(ts).astimezone(tz).date()

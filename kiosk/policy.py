@@ -25,6 +25,9 @@ FINGER_ORDER = (
 )
 
 # Why a person the backend already knows as enrolled is enrolled again (messages enrol.reenrol_reason.*).
+# How long a packet the backend rejected keeps its sealed bytes (after sealing) for a retry.
+REJECTED_RETENTION_S = 30 * 24 * 3600
+
 REENROLMENT_REASONS = ("poor_quality", "injury_healed", "data_correction", "institute_request", "other")
 
 
@@ -68,4 +71,5 @@ def default_policy(version: int, issued_at: dt.datetime, valid_days: int = 30) -
         },
         "offline": {"login_window_s": 24 * 3600, "enrol_without_lookup": True},
         "min_free_disk_mb": 200,
+        "outbox": {"rejected_retention_s": REJECTED_RETENTION_S},
     }

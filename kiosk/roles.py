@@ -46,6 +46,9 @@ class Permission(StrEnum):
     RUN_DIAGNOSTICS = "run_diagnostics"
     VIEW_CONFIG = "view_config"
     CHANGE_CONFIG = "change_config"
+    # The console beside the clerk's flow (kiosk.station.consoles)
+    VIEW_STATION_DAY = "view_station_day"  # today at this station: counts, reasons, codes (no identifiers)
+    MANAGE_OUTBOX = "manage_outbox"  # the outbox page: packets by state, retry, export and import
     # Accounts
     CHANGE_OWN_PASSWORD = "change_own_password"  # noqa: S105 (a permission name)
     UNLOCK_OPERATOR = "unlock_operator"
@@ -100,6 +103,8 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VERIFY_AUDIT,
             Permission.OUTBOX_EXPORT,
             Permission.VIEW_CONFIG,
+            Permission.VIEW_STATION_DAY,
+            Permission.MANAGE_OUTBOX,
             Permission.CHANGE_OWN_PASSWORD,
             Permission.UNLOCK_OPERATOR,
             Permission.EXIT_KIOSK,
@@ -115,6 +120,7 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.RUN_DIAGNOSTICS,
             Permission.VIEW_CONFIG,
             Permission.CHANGE_CONFIG,
+            Permission.MANAGE_OUTBOX,
             Permission.CHANGE_OWN_PASSWORD,
             Permission.EXIT_KIOSK,
         }

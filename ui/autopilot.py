@@ -51,14 +51,22 @@ class Autopilot:
         self.pdfs: list[str] = []
         self.step = "start"
         self.stall = StallMeter()
+        self.accounts: dict[str, Any] = {}  # role -> demo account, for the other roles' runs (ui/autopilots)
+        self.backend: Any = None  # the embedded backend, for what a person does at the backend's side
+        self.setup_window: Any = None  # a first run's set-up window, before the station's window exists
+
+    def window(self) -> Any:
+        """The window the run looks at: the station's, or the set-up wizard's before it exists."""
+        return self.shell.window if self.shell is not None else self.setup_window
 
     # -- finding and acting ---------------------------------------------------------------------------------
     def name(self, code: str, **params: Any) -> str:
-        return Message(code, params).render(self.shell.tr.language)
+        language = self.shell.tr.language if self.shell is not None else self.setup_window.i18n.language
+        return Message(code, params).render(language)
 
     def find(self, code: str, kind: type[QWidget] = QWidget, **params: Any) -> Any:
         wanted = self.name(code, **params)
-        roots = [self.shell.window, *QApplication.topLevelWidgets()]
+        roots = [self.window(), *QApplication.topLevelWidgets()]
         for root in roots:
             for widget in root.findChildren(kind):
                 if widget.accessibleName() == wanted and widget.isVisible() and widget.isEnabled():
@@ -113,7 +121,7 @@ class Autopilot:
         path = self.folder / f"{len(self.shots) + 1:02d}-{name}.png"
         running = self.stall._timer.isActive()
         self.stall.pause()  # grabbing the window is the autopilot's own work, not a stall of the window
-        self.shell.window.grab().save(str(path))
+        self.window().grab().save(str(path))
         if running:
             self.stall.resume()
         self.shots.append(path.name)

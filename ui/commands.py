@@ -29,6 +29,12 @@ def register_demo(subparsers: Any) -> None:
         "--screenshots", type=Path, metavar="DIR", help="where the autopilot saves its pictures"
     )
     parser.add_argument("--json", action="store_true", help="the autopilot's summary as JSON")
+    parser.add_argument(
+        "--role",
+        choices=("clerk", "technician", "supervisor"),
+        default="clerk",
+        help="whose screens the autopilot goes through (technician: set-up of a new station first)",
+    )
     _window_options(parser)
     parser.set_defaults(func=_demo)
 
@@ -57,6 +63,7 @@ def _demo(ctx: Any, args: argparse.Namespace) -> int:
         autopilot=autopilot,
         screenshots=args.screenshots,
         as_json=args.json,
+        role=args.role,
         screenshot=args.screenshot,
         quit_after=args.quit_after,
     )

@@ -15,7 +15,8 @@ from kiosk.errors import KioskError
 from kiosk.evented import Event
 from kiosk.messages import Message
 from kiosk.operators.idle import IdleEvent
-from kiosk.roles import Permission
+from kiosk.station import consoles
+from kiosk.station.consoles import Landing
 from ui.context import UiContext
 from ui.main_window import MainWindow
 from ui.qt import QTimer
@@ -43,6 +44,10 @@ class Controller:
         desk.events.status.connect(lambda _e: window.bar.refresh())
         ui.bridge.relay(desk.station.devices.events.changed, lambda _e: window.bar.refresh())
         window.bar.logout.clicked.connect(self.logout)
+        window.bar.console.clicked.connect(self.open_console)
+        console = screens.get("console")
+        if console is not None:
+            console.on_back = self.back_to_enrolment
         window.bar.on_delivered_later = self._delivered_later
         self.ticker = QTimer(window)
         self.ticker.setInterval(TICK_MS)
@@ -54,10 +59,38 @@ class Controller:
     # -- signing in and out ---------------------------------------------------------------------------------
     def _signed_in(self, event: Event) -> None:
         self.window.bar.refresh()
-        if self.ui.desk.can(Permission.CAPTURE_BIOMETRICS):
+        landing = consoles.landing(event.login.session.role)
+        if landing is Landing.ENROLMENT:
             self.next_person()
+        elif landing is Landing.CONSOLE:
+            self.open_console()
         else:
             self.window.show_screen("no_enrolment")
+
+    # -- the console ----------------------------------------------------------------------------------------
+    def open_console(self) -> None:
+        """The console of the signed-in role; a person being served is finished first (the core says)."""
+        desk = self.ui.desk
+        if desk.login is None or "console" not in self.screens:
+            return
+        role = desk.login.session.role
+        if not consoles.pages_for(role):
+            return
+        flow = desk.enrolment
+        visit_open = flow is not None and not flow.ended
+        if not consoles.may_leave_visit(visit_open, flow is not None and flow.lookup_result is not None):
+            self.window.set_status(Message("ui.console.finish_visit_first"))
+            return
+        desk.end_enrolment("console")
+        self.screens["console"].open_for(role)
+        self.window.show_screen("console")
+
+    def back_to_enrolment(self) -> None:
+        desk = self.ui.desk
+        if desk.login is None or not consoles.may_enrol(desk.login.session.role):
+            return
+        self.screens["console"].clear()
+        self.next_person()
 
     def _signed_out(self, event: Event) -> None:
         self.window.show_idle(None)
@@ -96,7 +129,13 @@ class Controller:
 
     def _ended(self, event: Event) -> None:
         self._clear_all()
-        if self.ui.desk.signed_in and event.reason not in ("idle", "logout", "session_limit", "replaced"):
+        if self.ui.desk.signed_in and event.reason not in (
+            "idle",
+            "logout",
+            "session_limit",
+            "replaced",
+            "console",
+        ):
             QTimer.singleShot(0, self.next_person)
 
     def _clear_all(self) -> None:

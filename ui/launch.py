@@ -66,6 +66,10 @@ def run_station(ctx: Any, *, kiosk_mode: bool, screenshot: Path | None, quit_aft
 
     _check_display()
     enrolment_file = ctx.config["backend.enrolment_file"] or None
+    from kiosk.station.setup import needed
+
+    if needed(Path(ctx.data_dir)):
+        return _first_station_run(ctx, kiosk_mode, enrolment_file, quit_after)
     station = open_station(
         ctx.data_dir,
         enrolment_file=Path(enrolment_file) if enrolment_file else None,
@@ -82,6 +86,48 @@ def run_station(ctx: Any, *, kiosk_mode: bool, screenshot: Path | None, quit_aft
         return _show(app, shell, screenshot, quit_after)
     finally:
         close_station(station)
+
+
+def _station_options(ctx: Any) -> dict[str, Any]:
+    return {
+        "timeout": ctx.config["backend.timeout"],
+        "mode": ctx.config["mode"],
+        "reader_id": ctx.config["devices.fingerprint"] or None,
+        "camera_id": ctx.config["devices.camera"] or None,
+        "priority": ctx.config["devices.priority"],
+    }
+
+
+def _first_station_run(ctx: Any, kiosk_mode: bool, enrolment_file: str | None, quit_after: int | None) -> int:
+    """No registration yet: the set-up wizard first, then the station's window over the open station."""
+    from kiosk.enrol.desk import Desk
+    from kiosk.enrol.runner import open_station
+    from ui.first_run import FirstRun
+    from ui.qt import QTimer
+    from ui.shell import Shell
+
+    options = _station_options(ctx)
+    app = _application()
+
+    def build(station: Any) -> Any:
+        _start_services(station, ctx)
+        return Shell(Desk(station), ctx.language, kiosk_mode=kiosk_mode or ctx.config["ui.fullscreen"])
+
+    first = FirstRun(
+        Path(ctx.data_dir),
+        lambda folder: open_station(folder, **options),
+        build,
+        language=ctx.language,
+        timeout=float(options["timeout"]),
+        enrolment_file=Path(enrolment_file) if enrolment_file else None,
+    )
+    try:
+        first.show()
+        if quit_after is not None:
+            QTimer.singleShot(quit_after, app.quit)
+        return int(app.exec())
+    finally:
+        first.close()
 
 
 def demo_folder(ctx: Any) -> Path:
@@ -130,6 +176,7 @@ def run_demo(
     as_json: bool,
     screenshot: Path | None,
     quit_after: int | None,
+    role: str = "clerk",
 ) -> int:
     from kiosk.enrol.desk import Desk
     from kiosk.enrol.runner import close_station
@@ -138,6 +185,12 @@ def run_demo(
 
     _check_display()
     data_dir = demo_folder(ctx)
+    if autopilot and role == "technician":
+        from kiosk.station.setup import needed
+
+        if needed(data_dir):
+            folder = screenshots or data_dir.parent / "screenshots"
+            return _technician_first_run(ctx, data_dir, folder, as_json)
     backend, station, person = open_demo(data_dir)
     try:
         _start_services(station, ctx)
@@ -147,7 +200,14 @@ def run_demo(
         panel = DemoPanel(shell.tr, desk, person, shell.window)
         shell.window.add_side_panel(panel)
         desk.events.enrolment.connect(lambda _e: panel.refresh())
+        _no_person_for_consoles(desk, panel)
         startup_ms = (time.perf_counter() - STARTED) * 1000
+        if autopilot and role != "clerk":
+            folder = screenshots or data_dir.parent / "screenshots"
+            pilot = _pilot(shell, backend, folder)
+            code = _role_autopilot(ctx, role, pilot, data_dir, as_json)
+            shell.close()
+            return code
         if autopilot:
             from ui.autopilot import Autopilot
 
@@ -171,6 +231,85 @@ def run_demo(
     finally:
         close_station(station)
         backend.stop()
+
+
+def _no_person_for_consoles(desk: Any, panel: Any) -> None:
+    """The demo's person at the window is not there for a technician (who never sees a person)."""
+    from kiosk.station.consoles import may_enrol
+
+    desk.events.login.connect(lambda e: panel.setVisible(may_enrol(e.login.session.role)))
+    desk.events.logout.connect(lambda _e: panel.setVisible(True))
+
+
+def _pilot(shell: Any, backend: Any, folder: Path) -> Any:
+    from ui.autopilot import Autopilot
+
+    pilot = Autopilot(shell, backend.account("clerk"), backend.account("supervisor"), folder)
+    pilot.accounts = {a.role: a for a in backend.accounts.values()}
+    pilot.backend = backend
+    return pilot
+
+
+def _role_autopilot(ctx: Any, role: str, pilot: Any, data_dir: Path, as_json: bool) -> int:
+    """Another role's run (`ui/autopilots/<role>.py`) over the same driver as the clerk's."""
+    from ui.autopilots import drive
+
+    summary = drive(pilot, role)
+    summary["startup_ms"] = round((time.perf_counter() - STARTED) * 1000 - summary["total_ms"], 1)
+    summary["data_dir"] = str(data_dir)
+    summary["screenshots"] = str(pilot.folder)
+    _print_summary(ctx, summary, as_json)
+    return 0 if summary.get("passed") else 1
+
+
+def _technician_first_run(ctx: Any, data_dir: Path, folder: Path, as_json: bool) -> int:
+    """A new demo station: the embedded backend only; the technician's run sets the station up through
+    the wizard (with the backend's enrolment file), then goes on in the station's window."""
+    from kiosk.backend import embedded
+    from kiosk.demo import DEMO_PEOPLE, DemoPerson
+    from kiosk.enrol.desk import Desk
+    from kiosk.enrol.headless import backend_dir
+    from kiosk.enrol.runner import SIM_DRIVERS, open_station
+    from kiosk.synthetic_people import people
+    from ui.first_run import FirstRun
+    from ui.shell import Shell
+
+    backend = embedded.start(backend_dir(data_dir))
+    first = None
+    try:
+        backend.add_people(people(DEMO_PEOPLE))
+        app = _application()  # noqa: F841 (the wizard needs it; the autopilot runs its event loop)
+
+        def opener(folder: Path) -> Any:
+            return open_station(folder, url=backend.url, mode="demo", test=True, allowed_drivers=SIM_DRIVERS)
+
+        def build(station: Any) -> Any:
+            _start_services(station, ctx)
+            return Shell(Desk(station), ctx.language, demo=DemoPerson(station))
+
+        first = FirstRun(data_dir, opener, build, language=ctx.language, name="Estación de demostración")
+        pilot = _pilot(None, backend, folder)
+        pilot.setup_window = first.wizard
+        first.on_shell = lambda shell: setattr(pilot, "shell", shell)
+        first.show()
+        return _role_autopilot(ctx, "technician", pilot, data_dir, as_json)
+    finally:
+        if first is not None:
+            first.close()
+        backend.stop()
+
+
+def _print_summary(ctx: Any, summary: dict[str, Any], as_json: bool) -> None:
+    from kiosk.messages import Message
+
+    if as_json:
+        json.dump(summary, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    elif summary.get("passed"):
+        line = Message("ui.demo.role_done", {"role": summary["role"], "pictures": summary["screenshots"]})
+        sys.stdout.write(ctx.text(line) + "\n")
+    else:
+        raise KioskError("ui.demo.autopilot_failed", step=summary.get("failed_at", "?"))
 
 
 def _show(app: Any, shell: Any, screenshot: Path | None, quit_after: int | None) -> int:

@@ -13,6 +13,7 @@ from kiosk.enrol.desk import Desk
 from kiosk.messages import Message
 from ui.background import Background
 from ui.bridge import Bridge
+from ui.consoles.host import ConsoleHost
 from ui.context import UiContext
 from ui.controller import Controller
 from ui.i18n import Translator
@@ -44,6 +45,7 @@ SCREENS = (
     ReceiptScreen,
     BlockedScreen,
     NoEnrolmentScreen,
+    ConsoleHost,
 )
 
 

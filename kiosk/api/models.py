@@ -106,6 +106,15 @@ class FreezePolicy(BaseModel):
     max_oldest_undelivered_s: int
 
 
+class OutboxPolicy(BaseModel):
+    rejected_retention_s: int = Field(
+        default=30 * 24 * 3600,
+        ge=0,
+        description="A packet the backend rejected keeps its sealed bytes this long after sealing "
+        "(for a retry once the cause is fixed), then they are purged, audited",
+    )
+
+
 class ReenrolmentPolicy(BaseModel):
     confirmation: Confirmer = Field(
         default="supervisor",
@@ -147,6 +156,7 @@ class Policy(BaseModel):
     reenrolment: ReenrolmentPolicy = Field(default_factory=ReenrolmentPolicy)
     offline: OfflinePolicy = Field(default_factory=OfflinePolicy)
     min_free_disk_mb: int = Field(default=200, ge=0, description="No new session below this free space")
+    outbox: OutboxPolicy = Field(default_factory=OutboxPolicy)
 
 
 class StationConfig(BaseModel):

@@ -51,6 +51,7 @@ RECEIPT_REJECTED = "receipt_rejected"
 OUTBOX_EXPORT = "outbox_export"
 OUTBOX_IMPORT = "outbox_import"
 OUTBOX_PURGE = "outbox_purge"
+OUTBOX_RETRY = "outbox_retry"  # a rejected packet put back in the queue by a supervisor or technician
 OUTBOX_QUARANTINED = "outbox_quarantined"  # a damaged outbox file moved aside (kiosk outbox salvage)
 OUTBOX_SALVAGED = "outbox_salvaged"  # what a salvage kept, fetched back and lost; `reconciled` closes it
 

@@ -123,10 +123,13 @@ def submit(backend: Backend, station: Any, packet_id: str, blob: bytes) -> tuple
                     int(opened.manifest.test),
                 ),
             )
-            db.execute(
-                "UPDATE persons SET biometric_status = 'pending' WHERE curp = ?",
-                (opened.manifest.person.curp,),
-            )
+            # A station's set-up check (a technician's test packet) files nobody; the demo's synthetic
+            # people are filed, so that a second demo run meets them again as re-enrolments.
+            if opened.manifest.operator.role != "technician":
+                db.execute(
+                    "UPDATE persons SET biometric_status = 'pending' WHERE curp = ?",
+                    (opened.manifest.person.curp,),
+                )
             db.execute(
                 "INSERT INTO events (at, kind, station_id, packet_id) VALUES (?, 'accepted', ?, ?)",
                 (body.received_at, station_id, packet_id),

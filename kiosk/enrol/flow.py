@@ -406,6 +406,10 @@ class Enrolment:
             "nfiq2": attempt.nfiq2,
             "verdict": verdict.value,
         }
+        reader = self.station.devices.reader
+        if reader is not None:  # the day summary charts NFIQ 2 per device: a worn sensor shows there
+            fields["device"] = reader.info.serial
+            fields["driver"] = reader.info.driver_id
         self._log(events.CAPTURE_ATTEMPT, **fields)
         if attempt.duplicate_of is not None:
             self._log(

@@ -8,6 +8,7 @@ hand the same `StationContext` to the same enrolment flow.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from kiosk.enrol.station import StationContext
 from kiosk.errors import KioskError
 from kiosk.operators.login import is_offline
 from kiosk.outbox.delivery import deliver_with, open_outbox
+from kiosk.outbox.handling import purge_expired_rejected
 from kiosk.outbox.sender import Sender
 from kiosk.station.keys import StationKeys
 from kiosk.station.link import StationLink, cached_config, refresh_config, register
@@ -96,6 +98,7 @@ def open_station(
     devices = StationDevices(registry, reader_id=reader_id, camera_id=camera_id, data_dir=data_dir)
     outbox = open_outbox(data_dir)
     audit = open_station_log(data_dir, keys)
+    purge_expired_rejected(outbox, audit, policy.outbox.rejected_retention_s, time.time())
     station = StationContext(
         data_dir=data_dir,
         station_id=link.station_id,

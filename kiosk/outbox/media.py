@@ -13,6 +13,7 @@ freeze.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -54,18 +55,47 @@ def export(
     sign: Callable[[bytes], bytes],
     now: float,
 ) -> dict[str, Any]:
-    """Write every pending packet and the signed manifest; the manifest goes last, as the commit mark."""
+    """Write every pending packet and the signed manifest; the manifest goes last, as the commit mark.
+
+    A medium that is full, read-only or pulled out midway raises `outbox.export_failed`: what this
+    export wrote is removed again (no half export that an import would refuse later), and nothing is
+    marked exported, so the packets still count towards the freeze and go on waiting here.
+    """
     pending = store.pending()
     if not pending:
         raise KioskError("outbox.export_empty")
-    folder.mkdir(parents=True, exist_ok=True)
     if (folder / MANIFEST).exists():
         raise KioskError("outbox.export_not_empty", path=str(folder))
+    written: list[Path] = []
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        document = _write_export(pending, folder, station_id, public_keys, sign, written)
+    except OSError as exc:
+        for path in reversed(written):
+            for leftover in (path, path.with_suffix(path.suffix + ".part")):
+                with contextlib.suppress(OSError):
+                    leftover.unlink(missing_ok=True)
+        raise KioskError(
+            "outbox.export_failed", path=str(folder), reason=exc.strerror or type(exc).__name__
+        ) from None
+    store.mark_exported([str(e["packet_id"]) for e in document["packets"]], now)
+    return document
+
+
+def _write_export(
+    pending: list[Any],
+    folder: Path,
+    station_id: str,
+    public_keys: dict[str, str],
+    sign: Callable[[bytes], bytes],
+    written: list[Path],
+) -> dict[str, Any]:
     entries = []
     for packet in pending:
         if packet.blob is None or not SAFE_ID.match(packet.packet_id):
             continue
-        _write_durably(folder / f"{packet.packet_id}{SUFFIX}", packet.blob)
+        written.append(folder / f"{packet.packet_id}{SUFFIX}")
+        _write_durably(written[-1], packet.blob)
         entries.append(
             {
                 "packet_id": packet.packet_id,
@@ -83,9 +113,9 @@ def export(
         "packets": entries,
     }
     signed = {"manifest": document, "signature": b64(sign(canonical_json(document)))}
-    _write_durably(folder / MANIFEST, json.dumps(signed, indent=2).encode("utf-8"))
+    written.append(folder / MANIFEST)
+    _write_durably(written[-1], json.dumps(signed, indent=2).encode("utf-8"))
     _fsync_dir(folder)
-    store.mark_exported([str(e["packet_id"]) for e in entries], now)
     return document
 
 

@@ -149,7 +149,7 @@ class Sender:
         )
         self._purged = True
         log.info("packet delivered", extra={"packet_id": packet.packet_id, "folio": folio})
-        self._audit(events.RECEIPT, packet_id=packet.packet_id, folio=folio)
+        self._audit(events.RECEIPT, packet_id=packet.packet_id, folio=folio, purged=True)  # bytes dropped
         return Outcome(packet.packet_id, "delivered", folio)
 
     def _audit(self, event: str, **fields: Any) -> None:

@@ -297,6 +297,30 @@ class OutboxStore:
                 (code, code, packet_id),
             )
 
+    def requeue(self, packet_id: str) -> bool:
+        """A rejected packet back in the queue, due now (a supervisor's retry once the cause is fixed:
+        a device registered late, a clock put right). Its code stays in `last_error` until the answer."""
+        with self._tx() as db:
+            return (
+                db.execute(
+                    "UPDATE packets SET state = 'sealed', next_attempt_at = 0, reject_code = NULL "
+                    "WHERE packet_id = ? AND state = 'rejected' AND blob IS NOT NULL",
+                    (packet_id,),
+                ).rowcount
+                == 1
+            )
+
+    def purge_rejected(self, packet_id: str) -> bool:
+        """Drop a rejected packet's sealed bytes (its retention ran out); the row and its code stay."""
+        with self._tx() as db:
+            changed = db.execute(
+                "UPDATE packets SET state = 'purged', blob = NULL WHERE packet_id = ? AND state = 'rejected'",
+                (packet_id,),
+            ).rowcount
+        if changed:
+            self.compact()
+        return bool(changed)
+
     def make_due(self) -> int:
         """`kiosk outbox flush`: try every waiting packet now instead of after its backoff."""
         with self._tx() as db:

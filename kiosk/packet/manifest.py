@@ -45,7 +45,7 @@ class Station:
 
 @dataclass(frozen=True)
 class Operator:
-    role: str  # clerk | employer | supervisor
+    role: str  # clerk | employer | supervisor (technician: test packets only)
     id: str
     login: str = "password"  # password | fiel
     certificate_number: str | None = None  # the FIEL's 20-digit SAT number when login == "fiel"
@@ -268,6 +268,8 @@ def _rules(d: Mapping[str, Any]) -> list[str]:
     operator = d["operator"]
     if (operator["login"] == "fiel") != (operator["certificate_number"] is not None):
         problems.append("operator: certificate_number is required exactly when login is fiel")
+    if operator["role"] == "technician" and not d["test"]:
+        problems.append("operator: a technician seals test packets only")
     positions = [f["position"] for f in d["fingers"]]
     if len(set(positions)) != len(positions):
         problems.append("fingers: a position appears twice")

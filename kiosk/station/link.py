@@ -89,9 +89,15 @@ def register(
     keys: StationKeys,
     timeout: float = 10.0,
     clock: Clock = utcnow,
+    token: str | None = None,
 ) -> tuple[StationLink, models.StationConfig]:
-    """Join the backend named by an enrolment file with its one-time token; then fetch the signed config."""
+    """Join the backend named by an enrolment file with its one-time token; then fetch the signed config.
+
+    `token` replaces the file's: the backend issued a new one-time token (the file's was used or expired)
+    and the technician typed it; the address, pins and signing keys still come from the file."""
     document = read_enrolment_file(enrolment_file)
+    if token and token.strip():
+        document["token"] = token.strip()
     private_dir(data_dir)
     _atomic_write(data_dir / PINS_FILE, "".join(document["pins"]).encode("ascii"))
     http = HttpClient(document["url"], data_dir / PINS_FILE, timeout=timeout, clock=clock)

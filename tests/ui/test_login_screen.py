@@ -119,7 +119,7 @@ def test_signing_out_wipes_and_returns_to_the_login(qtbot: QtBot, live: Shell) -
 
 def test_a_technician_sees_no_person_work(qtbot: QtBot, live: Shell) -> None:
     sign_in(qtbot, live, "tecnico", TECH_PASSWORD)
-    assert live.window.current_screen == "no_enrolment" and live.desk.enrolment is None
+    assert live.window.current_screen == "console" and live.desk.enrolment is None
 
 
 def test_kiosk_mode_leaves_only_with_an_authorised_exit(

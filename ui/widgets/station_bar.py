@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from kiosk.messages import Message
+from kiosk.station.consoles import offers_console
 from ui.i18n import Translator
 from ui.qt import QFrame, QHBoxLayout, QLabel, QPushButton, QTimer, QVBoxLayout, QWidget
 
@@ -46,6 +47,10 @@ class StationBar(QWidget):
         self.language = QPushButton(bar)
         self.i18n.control(self.language, Message("ui.bar.switch_language"))
         row.addWidget(self.language)
+        self.console = QPushButton(bar)  # a supervisor opens the console from here
+        self.i18n.control(self.console, Message("ui.bar.console"))
+        row.addWidget(self.console)
+        self.console.hide()
         self.logout = QPushButton(bar)
         self.i18n.control(self.logout, Message("ui.bar.logout"))
         row.addWidget(self.logout)
@@ -85,6 +90,7 @@ class StationBar(QWidget):
             self.on_delivered_later(before - facts["pending"])
         tr = self.i18n
         operator = facts.get("operator")
+        self.console.setVisible(operator is not None and offers_console(operator["role"]))
         if operator is None:
             who = tr("ui.bar.nobody")
         else:

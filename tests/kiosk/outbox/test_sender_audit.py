@@ -27,7 +27,7 @@ def test_deliveries_and_rejections_are_audited(store: OutboxStore, clock: FakeCl
     assert [o.result for o in outcomes] == ["delivered", "rejected"]
     entries = [(e.event, e.fields) for e in audit.entries()]
     assert entries == [
-        (events.RECEIPT, {"packet_id": good, "folio": "ACU-1"}),
+        (events.RECEIPT, {"packet_id": good, "folio": "ACU-1", "purged": True}),
         (events.DELIVERY_FAILED, {"packet_id": bad, "code": "bad_signature", "final": True}),
     ]
 

@@ -56,7 +56,7 @@ def test_the_schema_is_supported_by_the_validator() -> None:
         (("packet_id",), "01a20825-596f-41bf-8e5c-8c8fc7a4e1f5", "uuid7"),
         (("created_at",), "2025-01-01 10:00:00", "does not match"),
         (("consent", "given"), False, "must be True"),
-        (("operator", "role"), "technician", "not one of"),
+        (("operator", "role"), "installer", "not one of"),
         (("fingers", 0, "position"), "right-toe", "not one of"),
         (("fingers", 0, "nfiq2"), 101, "more than"),
         (("fingers", 0, "nfiq2"), True, "expected integer"),
@@ -95,6 +95,7 @@ def test_missing_fields_are_reported() -> None:
     ("change", "fragment"),
     [
         (lambda d: d["operator"].update(login="fiel"), "certificate_number"),
+        (lambda d: (d["operator"].update(role="technician"), d.update(test=False)), "test packets only"),
         (lambda d: d["operator"].update(certificate_number="30001000000500003416"), "certificate_number"),
         (lambda d: d["fingers"].__setitem__(1, copy.deepcopy(d["fingers"][0])), "twice"),
         (lambda d: d["fingers"][0].update(exception_code="XX"), "captured"),

@@ -1,0 +1,128 @@
+"""The technician's devices page: every device found with its facts, verdicts and state, seen live;
+a live test, the self-tests and the diagnostic report.
+
+The rows come from the core (`kiosk.station.device_rows`) after a scan that runs off the GUI thread;
+a device that comes or goes (the hot-plug monitor, `StationDevices.events.changed`) scans again, so
+the table follows the cables. The live test and the self-tests are the core's jobs
+(`kiosk.station.device_console`: one at a time, frames kept nowhere); the report is saved as JSON and
+PDF and sent to the backend (`kiosk.station.diagnostics`, `ui.consoles.report_pdf`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kiosk.jobs import Job
+from kiosk.messages import Message
+from kiosk.station.device_console import DeviceConsole
+from kiosk.station.device_rows import DeviceRow, device_rows, gone_rows
+from ui.consoles.device_panels import LivePanel, TestsPanel
+from ui.qt import QHBoxLayout, QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+
+COLUMNS = ("device", "driver", "serial", "firmware", "state", "verdict", "registered")
+
+
+class DevicesPage(QWidget):
+    def __init__(self, ui: Any) -> None:
+        super().__init__()
+        self.ui, self.i18n = ui, ui.tr
+        self.station = ui.desk.station
+        self.rows: list[DeviceRow] = []
+        self.console = DeviceConsole(self.station.devices)
+        self.scans = 0
+        self._alive = True
+        self._scanning = False
+        self._again = False
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(10)
+        title = QLabel(self)
+        title.setObjectName("subheading")
+        self.i18n.bind(title, "text", Message("ui.devices.title"))
+        column.addWidget(title)
+        self.table = QTableWidget(0, len(COLUMNS), self)
+        self.i18n.bind(self.table, "accessible", Message("ui.devices.table"))
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setMaximumHeight(170)
+        column.addWidget(self.table)
+        self.i18n.changed.connect(lambda _language: self._fill())
+        panels = QHBoxLayout()
+        panels.setSpacing(14)
+        self.live = LivePanel(ui, self.console, self)
+        panels.addWidget(self.live, 2)
+        self.tests = TestsPanel(ui, self.console, self)
+        panels.addWidget(self.tests, 3)
+        column.addLayout(panels, 1)
+        self._listener = lambda _event: self._post_rescan()
+        self.station.devices.events.changed.connect(self._listener)
+        self.rescan()
+
+    # -- the table ------------------------------------------------------------------------------------------
+    def _post_rescan(self) -> None:
+        """From whichever thread noticed the change: scan again on the GUI thread's terms."""
+        self.ui.bridge.post(lambda _v: self.rescan(), None)
+
+    def rescan(self) -> None:
+        if not self._alive:
+            return
+        if self._scanning:
+            self._again = True
+            return
+        self._scanning = True
+        devices = self.station.devices
+
+        def scan() -> tuple[Any, set[str], Any]:
+            inventory = devices.registry.scan()
+            usable = {d.device_id for d in (devices.reader, devices.camera) if d is not None and not d.gone}
+            return inventory, usable, devices.registered_serials
+
+        self.ui.background.run(Job("devices.scan", scan, lambda found: found), self._scanned, self._failed)
+
+    def _scanned(self, found: tuple[Any, set[str], Any]) -> None:
+        self._scanning = False
+        if not self._alive:
+            return
+        inventory, usable, registered = found
+        rows = device_rows(inventory, usable, registered)
+        self.rows = rows + gone_rows(rows, self.rows)
+        self.scans += 1
+        self._fill()
+        if self._again:
+            self._again = False
+            self.rescan()
+
+    def _failed(self, exc: BaseException) -> None:
+        self._scanning = False
+
+    def _fill(self) -> None:
+        tr = self.i18n
+        self.table.setHorizontalHeaderLabels([tr(f"ui.devices.column.{c}") for c in COLUMNS])
+        self.table.setRowCount(len(self.rows))
+        for r, row in enumerate(self.rows):
+            registered = {None: "ui.devices.registered.unknown", True: "ui.devices.registered.yes"}.get(
+                row.registered, "ui.devices.registered.no"
+            )
+            cells = (
+                row.name,
+                row.driver,
+                row.serial,
+                row.firmware,
+                tr(f"ui.devices.state.{row.state}"),
+                tr.text(row.verdict),
+                tr(registered),
+            )
+            for c, text in enumerate(cells):
+                self.table.setItem(r, c, QTableWidgetItem(text))
+
+    def row(self, device_id: str) -> DeviceRow | None:
+        return next((r for r in self.rows if r.device_id == device_id), None)
+
+    # -- leaving --------------------------------------------------------------------------------------------
+    def clear(self) -> None:
+        self._alive = False
+        self.station.devices.events.changed.disconnect(self._listener)
+        self.live.clear()
