@@ -19,7 +19,7 @@ from kiosk.station.device_rows import DeviceRow, device_rows, gone_rows
 from ui.consoles.device_panels import LivePanel, TestsPanel
 from ui.qt import QHBoxLayout, QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
-COLUMNS = ("device", "driver", "serial", "firmware", "state", "verdict", "registered")
+COLUMNS = ("device", "driver", "serial", "firmware", "state", "registered", "verdict")
 
 
 class DevicesPage(QWidget):
@@ -36,10 +36,6 @@ class DevicesPage(QWidget):
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(10)
-        title = QLabel(self)
-        title.setObjectName("subheading")
-        self.i18n.bind(title, "text", Message("ui.devices.title"))
-        column.addWidget(title)
         self.table = QTableWidget(0, len(COLUMNS), self)
         self.i18n.bind(self.table, "accessible", Message("ui.devices.table"))
         self.table.verticalHeader().hide()
@@ -47,8 +43,14 @@ class DevicesPage(QWidget):
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setMaximumHeight(170)
+        self.table.setFixedHeight(130)
+        self.table.verticalHeader().setDefaultSectionSize(30)
         column.addWidget(self.table)
+        self.refused = QLabel(self)  # drivers the allow-list keeps out: one line, not rows of dashes
+        self.refused.setObjectName("hint")
+        self.refused.setWordWrap(True)
+        self.i18n.data(self.refused)
+        column.addWidget(self.refused)
         self.i18n.changed.connect(lambda _language: self._fill())
         panels = QHBoxLayout()
         panels.setSpacing(14)
@@ -82,13 +84,14 @@ class DevicesPage(QWidget):
 
         self.ui.background.run(Job("devices.scan", scan, lambda found: found), self._scanned, self._failed)
 
-    def _scanned(self, found: tuple[Any, set[str], Any]) -> None:
+    def _scanned(self, scanned: tuple[Any, set[str], Any]) -> None:
         self._scanning = False
         if not self._alive:
             return
-        inventory, usable, registered = found
+        inventory, usable, registered = scanned
         rows = device_rows(inventory, usable, registered)
-        self.rows = rows + gone_rows(rows, self.rows)
+        found = [r for r in rows if r.state != "refused"]
+        self.rows = found + gone_rows(found, self.rows) + [r for r in rows if r.state == "refused"]
         self.scans += 1
         self._fill()
         if self._again:
@@ -101,8 +104,11 @@ class DevicesPage(QWidget):
     def _fill(self) -> None:
         tr = self.i18n
         self.table.setHorizontalHeaderLabels([tr(f"ui.devices.column.{c}") for c in COLUMNS])
-        self.table.setRowCount(len(self.rows))
-        for r, row in enumerate(self.rows):
+        devices = [r for r in self.rows if r.state != "refused"]
+        refused = [r.driver for r in self.rows if r.state == "refused"]
+        self.refused.setText(tr("ui.devices.refused", drivers=", ".join(refused)) if refused else "")
+        self.table.setRowCount(len(devices))
+        for r, row in enumerate(devices):
             registered = {None: "ui.devices.registered.unknown", True: "ui.devices.registered.yes"}.get(
                 row.registered, "ui.devices.registered.no"
             )
@@ -112,8 +118,8 @@ class DevicesPage(QWidget):
                 row.serial,
                 row.firmware,
                 tr(f"ui.devices.state.{row.state}"),
-                tr.text(row.verdict),
                 tr(registered),
+                tr.text(row.verdict),
             )
             for c, text in enumerate(cells):
                 self.table.setItem(r, c, QTableWidgetItem(text))
