@@ -115,6 +115,7 @@ class LivePanel(_Panel):
         self.preview.show_frame(frame.image)
         tr = self.i18n
         if frame.kind == "fingerprint":
+            self.bar.show()
             threshold = int(self.ui.desk.station.policy.fingers.min_nfiq2)
             self.bar.set_value(frame.estimate, threshold)
             if frame.estimate is None:
@@ -126,7 +127,7 @@ class LivePanel(_Panel):
                     + (f" · {advice}" if advice else "")
                 )
         else:
-            self.bar.set_value(None)
+            self.bar.hide()  # a camera has no NFIQ 2: its measures are in the line below
             self.measure.setText(
                 tr("ui.devices.live.camera_measure", focus=frame.sharpness, brightness=frame.brightness)
             )
@@ -151,6 +152,7 @@ class LivePanel(_Panel):
         self.kind = None
         self.preview.clear()  # nothing of the live test stays on screen or in memory
         self.bar.set_value(None)
+        self.bar.show()
         self.measure.setText("")
         self._idle_buttons()
 
