@@ -14,10 +14,22 @@ from typing import Any
 
 from kiosk.jobs import Job
 from kiosk.messages import Message
+from kiosk.roles import Permission
 from kiosk.station.device_console import DeviceConsole
 from kiosk.station.device_rows import DeviceRow, device_rows, gone_rows
+from kiosk.station.setup import register_found_devices, what_to_check
+from kiosk.station.trial_enrolment import run_trial_enrolment
 from ui.consoles.device_panels import LivePanel, TestsPanel
-from ui.qt import QHBoxLayout, QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+from ui.qt import (
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 COLUMNS = ("device", "driver", "serial", "firmware", "state", "registered", "verdict")
 
@@ -29,6 +41,7 @@ class DevicesPage(QWidget):
         self.station = ui.desk.station
         self.rows: list[DeviceRow] = []
         self.console = DeviceConsole(self.station.devices)
+        self.trial_receipt: Any = None
         self.scans = 0
         self._alive = True
         self._scanning = False
@@ -43,14 +56,25 @@ class DevicesPage(QWidget):
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setFixedHeight(130)
+        self.table.setFixedHeight(116)
         self.table.verticalHeader().setDefaultSectionSize(30)
         column.addWidget(self.table)
+        below = QHBoxLayout()
         self.refused = QLabel(self)  # drivers the allow-list keeps out: one line, not rows of dashes
         self.refused.setObjectName("hint")
         self.refused.setWordWrap(True)
         self.i18n.data(self.refused)
-        column.addWidget(self.refused)
+        below.addWidget(self.refused, 1)
+        self.register = QPushButton(self)
+        self.i18n.control(self.register, Message("ui.devices.register"))
+        self.register.clicked.connect(self.register_devices)
+        self.trial = QPushButton(self)
+        self.i18n.control(self.trial, Message("ui.setup.test.go"))
+        self.trial.clicked.connect(self.test_enrolment)
+        for button in (self.register, self.trial):
+            button.setEnabled(ui.desk.can(Permission.REGISTER_STATION))
+            below.addWidget(button)
+        column.addLayout(below)
         self.i18n.changed.connect(lambda _language: self._fill())
         panels = QHBoxLayout()
         panels.setSpacing(14)
@@ -123,6 +147,50 @@ class DevicesPage(QWidget):
             )
             for c, text in enumerate(cells):
                 self.table.setItem(r, c, QTableWidgetItem(text))
+
+    # -- registration and the test enrolment (as in the set-up wizard) --------------------------------------
+    def register_devices(self) -> None:
+        login = self.ui.desk.login
+        if login is None:
+            return
+        station = self.station
+        self._busy(Message("ui.setup.devices.busy"))
+        job = Job("devices.register", lambda: register_found_devices(station, login), lambda found: found)
+        self.ui.background.run(job, self._registered, self._action_failed)
+
+    def _registered(self, found: list[Any]) -> None:
+        self._idle()
+        new = sum(1 for f in found if f.newly_registered)
+        self.tests.say(self.tests.status, Message("ui.devices.registered_now", {"count": new}), "ok")
+        self.rescan()
+
+    def test_enrolment(self) -> None:
+        login = self.ui.desk.login
+        if login is None:
+            return
+        station = self.station
+        self._busy(Message("ui.setup.test.busy"))
+        job = Job("devices.trial", lambda: run_trial_enrolment(station, login), lambda receipt: receipt)
+        self.ui.background.run(job, self._tested, self._action_failed)
+
+    def _tested(self, receipt: Any) -> None:
+        self._idle()
+        self.trial_receipt = receipt
+        message = Message("ui.setup.done.receipt", {"folio": receipt.folio, "nfiq2": receipt.nfiq2})
+        self.tests.say(self.tests.status, message, "ok")
+
+    def _action_failed(self, exc: BaseException) -> None:
+        self._idle()
+        self.tests.say(self.tests.status, what_to_check(exc), "error")
+
+    def _busy(self, message: Message) -> None:
+        self.register.setEnabled(False)
+        self.trial.setEnabled(False)
+        self.tests.say(self.tests.status, message)
+
+    def _idle(self) -> None:
+        for button in (self.register, self.trial):
+            button.setEnabled(self.ui.desk.can(Permission.REGISTER_STATION))
 
     def row(self, device_id: str) -> DeviceRow | None:
         return next((r for r in self.rows if r.device_id == device_id), None)

@@ -159,3 +159,43 @@ def test_the_report_reaches_the_backends_diagnostics(qtbot: QtBot, live: Shell, 
     assert tests.status.text().startswith("reporte recibido por el servidor central")
     stored = backend.backend.store.one("SELECT * FROM diagnostics WHERE report_id = ?", tests.sent_id)
     assert json.loads(stored["report"])["station"]["id"] == live.desk.station.station_id
+
+
+def test_devices_registered_and_a_test_enrolment_from_the_console(
+    qtbot: QtBot, backend: Running, station: Station
+) -> None:
+    """A station whose set-up stopped after joining: its devices are registered and its test enrolment
+    run from the devices page."""
+    context = open_station(station.data_dir, mode="test", test=True, allowed_drivers=SIM_DRIVERS)
+    shell = Shell(Desk(context), "es_MX")
+    qtbot.addWidget(shell.window)
+    shell.window.show()
+    try:
+        login = shell.screen("login")
+        qtbot.keyClicks(login.username, "tecnico")
+        qtbot.keyClicks(login.password, TECH_PASSWORD)
+        qtbot.keyClick(login.password, Qt.Key.Key_Return)
+        settle(qtbot, shell)
+        page = shell.screen("console").page("devices")
+        qtbot.waitUntil(lambda: page.scans > 0, timeout=10_000)
+        devices = [r for r in page.rows if r.state != "refused"]
+        assert devices and not any(r.registered for r in devices)
+        click(qtbot, page.trial)  # the backend refuses a packet from devices it does not know
+        settle(qtbot, shell, 30_000)
+        assert page.trial_receipt is None
+        assert page.tests.status.text().startswith("Revise los dispositivos")
+        click(qtbot, page.register)
+        settle(qtbot, shell)
+        qtbot.waitUntil(lambda: all(r.registered for r in page.rows if r.state != "refused"), timeout=10_000)
+        assert page.tests.status.text() == "dispositivos registrados ahora: 2"
+        click(qtbot, page.trial)
+        settle(qtbot, shell, 30_000)
+        assert page.trial_receipt is not None and page.trial_receipt.verified
+        assert page.tests.status.text().startswith("Acuse de prueba ACU-")
+    finally:
+        shell.controller.ticker.stop()
+        shell.window.bar.timer.stop()
+        if shell.desk.signed_in:
+            shell.desk.logout("test_end")
+        shell.background.wait(10_000)
+        close_station(context)
