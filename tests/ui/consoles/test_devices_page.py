@@ -50,6 +50,8 @@ def test_the_table_shows_each_device_and_follows_the_cables(qtbot: QtBot, shell:
     assert page.table.item(0, 2).text() == page.rows[0].serial
     camera = kinds["camera"]
     bench.station.devices.watch(0.1)  # the hot-plug monitor, as `kiosk run` starts it
+    registry = bench.station.devices.registry
+    qtbot.waitUntil(lambda: registry._refreshed, timeout=10_000)  # it knows what is plugged in now
     bench.hardware.units("camera")[0].simulation.unplug()
     qtbot.waitUntil(lambda: (page.row(camera.device_id) or camera).state == "gone", timeout=10_000)
     texts = [page.table.item(r, 4).text() for r in range(page.table.rowCount())]
