@@ -115,5 +115,5 @@ def gone_rows(rows: list[DeviceRow], before: list[DeviceRow]) -> list[DeviceRow]
             r.registered,
         )
         for r in before
-        if r.device_id not in now and r.state != "gone"
+        if r.device_id not in now and r.state not in ("gone", "refused")
     ]

@@ -193,32 +193,7 @@ class Setup:
         station, login = self._station(), self._login()
 
         def work() -> list[FoundDevice]:
-            devices = station.devices
-            devices.open()
-            if not devices.reader_ready:
-                raise _problem(devices.problems.get("fingerprint"), "enrol.no_reader")
-            if not devices.camera_ready:
-                raise _problem(devices.problems.get("camera"), "enrol.no_camera")
-            present = {d.device_id for d in devices.registry.scan().devices}
-            for device in (devices.reader, devices.camera):
-                if device is not None and device.device_id not in present:  # pulled out since it opened
-                    raise KioskError("devices.error.disconnected", device=device.device_id, reason_suffix="")
-            client = station.client
-            assert client is not None and login.token is not None
-            known = {d.serial for d in client.devices()}
-            found = []
-            for info in devices.infos():
-                new = info.serial not in known
-                if new:
-                    client.register_device(login.token, registration(info))
-                    login.session.record(
-                        station.audit,
-                        events.DEVICE_ADDED,
-                        {"driver": info.driver_id, "serial": info.serial, "kind": str(info.kind)},
-                    )
-                found.append(FoundDevice(info, new))
-            devices.set_registered(d.serial for d in client.devices())
-            return found
+            return register_found_devices(station, login)
 
         def finish(found: list[FoundDevice]) -> list[FoundDevice]:
             self.devices = found
@@ -278,6 +253,40 @@ class Setup:
         if self.login is None or not self.login.session.active:
             raise KioskError("operators.session_ended")
         return self.login
+
+
+def register_found_devices(station: StationContext, login: OperatorLogin) -> list[FoundDevice]:
+    """Register the station's open reader and camera with the backend by serial (those it knows stay
+    as they are); both must be there. Also what the console's devices page does after a device change."""
+    if not login.session.can(Permission.REGISTER_STATION):
+        raise KioskError("roles.forbidden", role=login.role, permission=Permission.REGISTER_STATION.value)
+    devices = station.devices
+    devices.open()
+    if not devices.reader_ready:
+        raise _problem(devices.problems.get("fingerprint"), "enrol.no_reader")
+    if not devices.camera_ready:
+        raise _problem(devices.problems.get("camera"), "enrol.no_camera")
+    present = {d.device_id for d in devices.registry.scan().devices}
+    for device in (devices.reader, devices.camera):
+        if device is not None and device.device_id not in present:  # pulled out since it opened
+            raise KioskError("devices.error.disconnected", device=device.device_id, reason_suffix="")
+    client = station.client
+    if client is None or login.token is None:
+        raise KioskError("station.diagnostics.offline")
+    known = {d.serial for d in client.devices()}
+    found = []
+    for info in devices.infos():
+        new = info.serial not in known
+        if new:
+            client.register_device(login.token, registration(info))
+            login.session.record(
+                station.audit,
+                events.DEVICE_ADDED,
+                {"driver": info.driver_id, "serial": info.serial, "kind": str(info.kind)},
+            )
+        found.append(FoundDevice(info, new))
+    devices.set_registered(d.serial for d in client.devices())
+    return found
 
 
 def registration(info: DeviceInfo) -> models.DeviceRegistration:

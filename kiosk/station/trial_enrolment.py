@@ -29,6 +29,7 @@ from kiosk.packet import manifest as mf
 from kiosk.packet.ids import new_packet_id
 from kiosk.packet.seal import seal
 from kiosk.records import iso19794_4
+from kiosk.roles import Permission
 from kiosk.synthetic_people import SyntheticPerson, person
 
 TEST_SEED = 9999  # the synthetic people of the set-up check: never among the demo's or the tests' people
@@ -63,6 +64,8 @@ def run_trial_enrolment(
     """Capture, seal and deliver one test packet; `KioskError` says what failed (device, backend...)."""
     from kiosk.quality.nfiq2 import nfiq2
 
+    if not login.session.can(Permission.REGISTER_STATION):
+        raise KioskError("roles.forbidden", role=login.role, permission=Permission.REGISTER_STATION.value)
     reader: Any = station.devices.reader
     if reader is None or not station.devices.reader_ready:
         problem = station.devices.problems.get("fingerprint")

@@ -20,7 +20,6 @@ from ui.bridge import Latest
 from ui.consoles.report_pdf import write_report_pdf
 from ui.qt import (
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -78,10 +77,10 @@ class LivePanel(_Panel):
         self.camera = self.button("ui.devices.live.camera", lambda: self.start("camera"))
         self.stop = self.button("ui.devices.live.stop", console.stop_live)
         for button in (self.reader, self.camera, self.stop):
-            button.setMinimumWidth(0)
+            button.setStyleSheet("min-width: 60px;")
             buttons.addWidget(button)
         self.column.addLayout(buttons)
-        self.preview = FramePreview(self, minimum=(260, 220))
+        self.preview = FramePreview(self, minimum=(260, 180))
         self.i18n.bind(self.preview, "text", Message("ui.devices.live.idle"))
         self.i18n.bind(self.preview, "accessible", Message("ui.devices.live.preview"))
         self.column.addWidget(self.preview, 1)
@@ -116,6 +115,7 @@ class LivePanel(_Panel):
         self.preview.show_frame(frame.image)
         tr = self.i18n
         if frame.kind == "fingerprint":
+            self.bar.show()
             threshold = int(self.ui.desk.station.policy.fingers.min_nfiq2)
             self.bar.set_value(frame.estimate, threshold)
             if frame.estimate is None:
@@ -127,7 +127,7 @@ class LivePanel(_Panel):
                     + (f" · {advice}" if advice else "")
                 )
         else:
-            self.bar.set_value(None)
+            self.bar.hide()  # a camera has no NFIQ 2: its measures are in the line below
             self.measure.setText(
                 tr("ui.devices.live.camera_measure", focus=frame.sharpness, brightness=frame.brightness)
             )
@@ -152,6 +152,7 @@ class LivePanel(_Panel):
         self.kind = None
         self.preview.clear()  # nothing of the live test stays on screen or in memory
         self.bar.set_value(None)
+        self.bar.show()
         self.measure.setText("")
         self._idle_buttons()
 
@@ -175,31 +176,38 @@ class TestsPanel(_Panel):
         self.run = self.button("ui.devices.selftest.go", self.start, "primary")
         self.run.setEnabled(ui.desk.can(Permission.RUN_DIAGNOSTICS))
         self.column.addWidget(self.run)
-        self.verdicts = self.label()
-        self.column.addWidget(self.verdicts)
+        self.verdicts: list[str] = []  # one line per device, also in its heading row of the table
         self.checks = QTableWidget(0, 5, self)
         self.i18n.bind(self.checks, "accessible", Message("ui.devices.selftest.table"))
         self.checks.verticalHeader().hide()
         self.checks.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.checks.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.checks.horizontalHeader().setStretchLastSection(True)
+        header = self.checks.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, width in enumerate((175, 95, 70, 80)):  # the advice takes what is left
+            header.resizeSection(column, width)
+        header.setStretchLastSection(True)
+        self.checks.setMinimumHeight(150)
+        self.checks.verticalHeader().setDefaultSectionSize(26)
         self.column.addWidget(self.checks, 1)
-        grid = QGridLayout()
         folder_label = self.label(Message("ui.devices.report.folder"))
         self.folder = QLineEdit(self)
         self.i18n.bind(self.folder, "accessible", Message("ui.devices.report.folder"))
         self.folder.setText(str(Path(ui.desk.station.data_dir) / FOLDER))
         folder_label.setBuddy(self.folder)
-        grid.addWidget(folder_label, 0, 0)
-        grid.addWidget(self.folder, 0, 1, 1, 2)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(folder_label)
+        folder_row.addWidget(self.folder, 1)
+        self.column.addLayout(folder_row)
+        buttons = QHBoxLayout()
         self.save = self.button("ui.devices.report.save", self.save_report)
         self.send = self.button("ui.devices.report.send", self.send_report)
-        grid.addWidget(self.save, 1, 1)
-        grid.addWidget(self.send, 1, 2)
-        self.column.addLayout(grid)
+        buttons.addWidget(self.save)
+        buttons.addWidget(self.send)
+        self.column.addLayout(buttons)
         self.status = self.label(Message("ui.empty"), "hint")
         self.column.addWidget(self.status)
         self.i18n.changed.connect(lambda _language: self._fill())
+        self._fill()
         self._report_buttons()
 
     # -- self-tests -----------------------------------------------------------------------------------------
@@ -216,11 +224,12 @@ class TestsPanel(_Panel):
     def _tested(self, report: DiagnosticsReport) -> None:
         self.run.setEnabled(True)
         self.report, self.data, self.saved = report, None, []
-        self.say(
-            self.status,
-            Message("ui.report.passed" if report.passed else "ui.report.failed"),
-            "ok" if report.passed else "error",
-        )
+        failing = [device_verdict(d) for d in report.devices if not d.passed]
+        failing += [Message(e["code"], e.get("params", {})) for e in report.open_errors]
+        if failing:  # the first failure in full, with what to do (the table's cells are short)
+            self.say(self.status, failing[0], "error")
+        else:
+            self.say(self.status, Message("ui.report.passed"), "ok")
         self._fill()
         self._report_buttons()
 
@@ -241,23 +250,46 @@ class TestsPanel(_Panel):
         report = self.report
         if report is None:
             return
-        lines = [tr.text(device_verdict(d)) for d in report.devices]
-        lines += [tr(e["code"], **e.get("params", {})) for e in report.open_errors]
-        self.verdicts.setText("\n".join(lines))
-        rows = [(d, c) for d in report.devices for c in d.checks]
+        self.verdicts = [tr.text(device_verdict(d)) for d in report.devices]
+        self.verdicts += [tr(e["code"], **e.get("params", {})) for e in report.open_errors]
+        rows: list[tuple[Any, Any]] = []
+        for device in report.devices:
+            rows.append((device, None))  # a heading row with the device's name
+            rows += [(device, check) for check in device.checks]
         self.checks.setRowCount(len(rows))
         for r, (device, check) in enumerate(rows):
+            if check is None:
+                kind = "reader" if str(device.info.kind) == "fingerprint" else "camera"
+                status = "pass" if device.passed else "fail"
+                verdict = "" if device.passed else tr.text(device_verdict(device))
+                texts = (
+                    tr(f"ui.devices.live.{kind}"),
+                    device.info.serial,
+                    "",
+                    tr(f"devices.status.{status}"),
+                )
+                for c, text in enumerate((*texts, verdict)):
+                    heading = QTableWidgetItem(text)
+                    font = heading.font()
+                    font.setBold(True)
+                    heading.setFont(font)
+                    if c == 4:
+                        heading.setToolTip(text)
+                    self.checks.setItem(r, c, heading)
+                continue
             value = "" if check.value is None else f"{check.to_json()['value']} {check.unit}".strip()
             advice = tr.text(Message(check.advice, check.params)) if check.advice else ""
             cells = (
-                f"{device.info.display_name}: {tr(f'devices.check.{check.name}')}",
+                tr(f"devices.check.{check.name}"),
                 value,
                 check.limit,
                 tr(f"devices.status.{check.status}"),
                 advice,
             )
             for c, text in enumerate(cells):
-                self.checks.setItem(r, c, QTableWidgetItem(text))
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.checks.setItem(r, c, item)
 
     # -- the report -----------------------------------------------------------------------------------------
     def _report_data(self) -> dict[str, Any]:

@@ -49,9 +49,11 @@ def report_html(data: dict[str, Any], language: str) -> str:
         f"<h2 style='color:{colour}'>{_t(verdict, language)}</h2>",
         f"<h3>{_t('ui.devices.title', language)}</h3>",
     ]
-    columns = ("device", "driver", "serial", "firmware", "state", "verdict", "registered")
+    columns = ("device", "driver", "serial", "firmware", "state", "registered", "verdict")
     rows = []
-    for row in data.get("device_table", []):
+    table = data.get("device_table", [])
+    refused = [row["driver"] for row in table if row["state"] == "refused"]
+    for row in (r for r in table if r["state"] != "refused"):
         registered = {None: "ui.devices.registered.unknown", True: "ui.devices.registered.yes"}.get(
             row["registered"], "ui.devices.registered.no"
         )
@@ -62,11 +64,13 @@ def report_html(data: dict[str, Any], language: str) -> str:
                 escape(row["serial"]),
                 escape(row["firmware"]),
                 _t(f"ui.devices.state.{row['state']}", language),
-                _t(row["verdict"], language, serial=row["serial"]),
                 _t(registered, language),
+                _t(row["verdict"], language, serial=row["serial"]),
             ]
         )
     parts.append(_table([_t(f"ui.devices.column.{c}", language) for c in columns], rows))
+    if refused:
+        parts.append(f"<p>{_t('ui.devices.refused', language, drivers=', '.join(refused))}</p>")
     for device in data["devices"]:
         info = device["device"]
         passed = "devices.cli.device_passed" if device["passed"] else "devices.cli.device_failed"

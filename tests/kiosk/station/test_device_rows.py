@@ -37,6 +37,7 @@ def test_a_driver_off_the_allow_list_is_a_refused_row():
     rows = device_rows(Inventory(failures=(failure, crash)), set(), None)
     assert [(r.device_id, r.state, r.allowed) for r in rows] == [("acme-reader", "refused", False)]
     assert rows[0].verdict.code == "station.devices.verdict.refused"
+    assert gone_rows([], rows) == []  # a refused driver is not a device that went
 
 
 def test_an_unplugged_device_stays_in_the_table_as_gone():
