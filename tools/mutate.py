@@ -1,0 +1,130 @@
+"""Run mutmut over one group of rule-holding modules, with only that group's tests.
+
+mutmut 3 reads `[tool.mutmut]` from the `pyproject.toml` of its working directory and keeps its
+copy and results in `mutants/` there. To run one group (its modules, its tests) without the others'
+cost, each group gets its own working directory `build/mutate/<group>/`: symbolic links to the
+sources, and a `pyproject.toml` that is the project's with `[tool.mutmut]` narrowed to the group
+(`[tool.kiosk-mutation.groups.<group>]` says which modules and which tests). Results stay there, so
+a second run only retries what changed; `tools/mutation_report.py` reads them.
+
+Usage: tools/in-env.sh python tools/mutate.py GROUP|all [--workers N] [--fresh]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+WORK = ROOT / "build" / "mutate"
+# What the copied tests import or read besides `kiosk` (which mutmut copies as the source path).
+LINKED = ("kiosk", "devices", "ui", "resources", "tests", "docs")
+
+
+def load_settings() -> dict:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+
+
+def groups(settings: dict) -> dict[str, dict]:
+    return settings["tool"]["kiosk-mutation"]["groups"]
+
+
+def _toml_value(value: object) -> str:
+    # JSON strings, numbers, booleans and lists of them are valid TOML for what we write here.
+    return json.dumps(value, ensure_ascii=False)
+
+
+def group_pyproject(text: str, base: dict, group: dict) -> str:
+    """The project's pyproject.toml with `[tool.mutmut]` replaced by the group's narrowed copy."""
+    kept: list[str] = []
+    skipping = False
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("["):
+            skipping = stripped == "[tool.mutmut]"
+        if not skipping:
+            kept.append(line)
+    config = dict(base)
+    config["only_mutate"] = list(group["modules"])
+    config["pytest_add_cli_args_test_selection"] = list(group["tests"])
+    table = ["", "[tool.mutmut]"] + [f"{key} = {_toml_value(value)}" for key, value in config.items()]
+    return "\n".join(kept + table) + "\n"
+
+
+def prepare(name: str, settings: dict, fresh: bool) -> Path:
+    group = groups(settings)[name]
+    workdir = WORK / name
+    if fresh and workdir.exists():
+        shutil.rmtree(workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    for entry in LINKED:
+        link = workdir / entry
+        if not link.is_symlink():
+            link.symlink_to(ROOT / entry, target_is_directory=True)
+    # tests/conftest.py finds the shared real data two levels above the tests (mutants/tests/..).
+    shared = ROOT.parent / "shared"
+    if shared.is_dir() and not (workdir / "shared").exists():
+        (workdir / "shared").symlink_to(shared, target_is_directory=True)
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    target = workdir / "pyproject.toml"
+    new = group_pyproject(text, settings["tool"]["mutmut"], group)
+    if not target.exists() or target.read_text(encoding="utf-8") != new:
+        target.write_text(new, encoding="utf-8")
+    return workdir
+
+
+def run(name: str, workers: int, fresh: bool) -> int:
+    settings = load_settings()
+    if name not in groups(settings):
+        print(f"mutate: unknown group {name!r}; groups: {', '.join(groups(settings))}", file=sys.stderr)
+        return 2
+    workdir = prepare(name, settings, fresh)
+    mutmut = Path(sys.executable).parent / "mutmut"
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    started = time.monotonic()
+    # Low priority: the machine is shared; the mutmut workers inherit the niceness.
+    log = workdir / "mutmut.log"
+    print(f"mutate: group {name} with {workers} worker(s); progress in {log.relative_to(ROOT)}")
+    with log.open("w", encoding="utf-8") as out:
+        code = subprocess.call(
+            ["nice", "-n", "10", str(mutmut), "run", "--max-children", str(workers)],
+            cwd=workdir,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    minutes = (time.monotonic() - started) / 60
+    timing = workdir / "last-run.json"
+    timing.write_text(
+        json.dumps({"group": name, "minutes": round(minutes, 1), "exit": code}), encoding="utf-8"
+    )
+    print(f"mutate: group {name} took {minutes:.1f} min (mutmut exit {code})")
+    return code
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("group", nargs="?", help="a group name or `all`; none lists the groups")
+    parser.add_argument("--workers", type=int, default=1, help="mutmut children (the machine has 2 cores)")
+    parser.add_argument("--fresh", action="store_true", help="forget earlier results of this group")
+    args = parser.parse_args(argv)
+    if not args.group:
+        for name, group in groups(load_settings()).items():
+            print(f"{name}: {len(group['modules'])} modules; tests {' '.join(group['tests'])}")
+        return 0
+    names = list(groups(load_settings())) if args.group == "all" else [args.group]
+    worst = 0
+    for name in names:
+        worst = max(worst, run(name, args.workers, args.fresh))
+    return worst
+
+
+if __name__ == "__main__":
+    sys.exit(main())
