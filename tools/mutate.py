@@ -4,8 +4,9 @@ mutmut 3 reads `[tool.mutmut]` from the `pyproject.toml` of its working director
 copy and results in `mutants/` there. To run one group (its modules, its tests) without the others'
 cost, each group gets its own working directory `build/mutate/<group>/`: symbolic links to the
 sources, and a `pyproject.toml` that is the project's with `[tool.mutmut]` narrowed to the group
-(`[tool.kiosk-mutation.groups.<group>]` says which modules and which tests). Results stay there, so
-a second run only retries what changed; `tools/mutation_report.py` reads them.
+(`[tool.kiosk-mutation.groups.<group>]` says which modules and which tests). Results stay there: a
+second run retries the mutants of changed code and those no test killed, and keeps the other
+verdicts; `tools/mutation_report.py` reads them.
 
 Usage: tools/in-env.sh python tools/mutate.py GROUP|all [--workers N] [--fresh]
 """
@@ -26,6 +27,8 @@ ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "build" / "mutate"
 # What the copied tests import or read besides `kiosk` (which mutmut copies as the source path).
 LINKED = ("kiosk", "devices", "ui", "resources", "tests", "docs")
+# mutmut's exit codes for a mutant some test detected: killed, pytest internal error, timeouts.
+DETECTED = {1, 3, 36, -24, 24, 152, 255, -9, -11, 37}
 
 
 def load_settings() -> dict:
@@ -80,12 +83,33 @@ def prepare(name: str, settings: dict, fresh: bool) -> Path:
     return workdir
 
 
+def forget_survivors(workdir: Path) -> int:
+    """Mark the mutants no test killed as unchecked, so this run tries them against today's tests.
+
+    mutmut keeps every verdict until the source changes; a survivor must instead meet each new test.
+    Killed (and timed-out) mutants keep their verdict: a test added later cannot revive them.
+    """
+    forgotten = 0
+    for meta in (workdir / "mutants").rglob("*.py.meta"):
+        data = json.loads(meta.read_text(encoding="utf-8"))
+        codes = data["exit_code_by_key"]
+        for key, code in codes.items():
+            if code is not None and code not in DETECTED:
+                codes[key] = None
+                forgotten += 1
+        meta.write_text(json.dumps(data, indent=4), encoding="utf-8")
+    return forgotten
+
+
 def run(name: str, workers: int, fresh: bool) -> int:
     settings = load_settings()
     if name not in groups(settings):
         print(f"mutate: unknown group {name!r}; groups: {', '.join(groups(settings))}", file=sys.stderr)
         return 2
     workdir = prepare(name, settings, fresh)
+    retried = forget_survivors(workdir)
+    if retried:
+        print(f"mutate: retrying {retried} mutant(s) of {name} that no test killed last time")
     mutmut = Path(sys.executable).parent / "mutmut"
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
     started = time.monotonic()
