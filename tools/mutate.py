@@ -111,7 +111,8 @@ def run(name: str, workers: int, fresh: bool) -> int:
     if retried:
         print(f"mutate: retrying {retried} mutant(s) of {name} that no test killed last time")
     mutmut = Path(sys.executable).parent / "mutmut"
-    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    # Property tests run once per mutant here: fewer examples each (tests/kiosk/identity/test_properties.py).
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", KIOSK_PROPERTY_EXAMPLES="25")
     started = time.monotonic()
     # Low priority: the machine is shared; the mutmut workers inherit the niceness.
     log = workdir / "mutmut.log"
