@@ -101,6 +101,16 @@ def forget_survivors(workdir: Path) -> int:
     return forgotten
 
 
+def checked(workdir: Path) -> tuple[int, int]:
+    """(mutants with a verdict, all mutants) of a group's working directory."""
+    done = total = 0
+    for meta in (workdir / "mutants").rglob("*.py.meta"):
+        codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
+        total += len(codes)
+        done += sum(1 for code in codes.values() if code is not None)
+    return done, total
+
+
 def run(name: str, workers: int, fresh: bool) -> int:
     settings = load_settings()
     if name not in groups(settings):
@@ -113,6 +123,7 @@ def run(name: str, workers: int, fresh: bool) -> int:
     mutmut = Path(sys.executable).parent / "mutmut"
     # Property tests run once per mutant here: fewer examples each (tests/kiosk/identity/test_properties.py).
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", KIOSK_PROPERTY_EXAMPLES="25")
+    before, _ = checked(workdir)
     started = time.monotonic()
     # Low priority: the machine is shared; the mutmut workers inherit the niceness.
     log = workdir / "mutmut.log"
@@ -127,10 +138,19 @@ def run(name: str, workers: int, fresh: bool) -> int:
         )
     minutes = (time.monotonic() - started) / 60
     timing = workdir / "last-run.json"
-    timing.write_text(
-        json.dumps({"group": name, "minutes": round(minutes, 1), "exit": code}), encoding="utf-8"
-    )
-    print(f"mutate: group {name} took {minutes:.1f} min (mutmut exit {code})")
+    after, total = checked(workdir)
+    record = {
+        "group": name,
+        "minutes": round(minutes, 1),
+        "exit": code,
+        "workers": workers,
+        "checked_this_run": after - before,
+        "checked": after,
+        "mutants": total,
+        "load_average": round(os.getloadavg()[0], 1),
+    }
+    timing.write_text(json.dumps(record), encoding="utf-8")
+    print(f"mutate: {name}: {after - before} mutants checked in {minutes:.1f} min; {after}/{total} judged")
     return code
 
 
