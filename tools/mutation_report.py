@@ -5,8 +5,9 @@ Reads the results `tools/mutate.py` left in `build/mutate/<group>/mutants/` (mut
 name *and* its change (the removed and added lines), so a reason left behind when the code moved
 on is reported as stale instead of silently excusing a different mutant.
 
-Scores: `raw` counts killed (and timed-out) mutants over all mutants; `score` leaves out the
-mutants listed as equivalent (they cannot be killed by any test). The command fails when a
+Scores: `raw` counts killed (and timed-out) mutants over the mutants judged; `score` leaves out the
+mutants listed as equivalent (they cannot be killed by any test). A run stopped before the end is
+reported as partial (judged/all) and fails the check. The command fails when a
 group's `score` is under `[tool.kiosk-mutation] threshold` or a requested group has not been run;
 with `--strict`, also when a survivor has no reason (or a stale one).
 
@@ -69,12 +70,20 @@ class GroupResult:
         return sum(1 for s in self.survivors if s.reason and not s.stale)
 
     @property
+    def judged(self) -> int:
+        return self.total - self.counts["not checked"]
+
+    @property
+    def partial(self) -> bool:
+        return self.judged < self.total
+
+    @property
     def raw(self) -> float:
-        return 100.0 * self.detected / self.total if self.total else 0.0
+        return 100.0 * self.detected / self.judged if self.judged else 0.0
 
     @property
     def score(self) -> float:
-        considered = self.total - self.equivalent
+        considered = self.judged - self.equivalent
         return 100.0 * self.detected / considered if considered else 100.0
 
 
@@ -142,7 +151,7 @@ def collect(name: str, equivalents: dict[str, dict]) -> GroupResult:
             for mutant, code in sorted(data["exit_code_by_key"].items(), key=lambda kv: _natural(kv[0])):
                 status = status_of(code)
                 result.counts[status] += 1
-                if status in {"killed", "timeout", "type check"}:
+                if status in {"killed", "timeout", "type check", "not checked"}:
                     continue
                 diff = get_diff_for_mutant(mutant, path=source)
                 survivor = Survivor(mutant, status, change_of(diff), diff)
@@ -170,6 +179,8 @@ def render_text(results: list[GroupResult], threshold: float, show_diff: bool) -
             print(f"{r.name:<10} not run (make mutate GROUP={r.name})")
             continue
         mark = "ok" if r.score >= threshold else f"UNDER {threshold:g}"
+        if r.partial:
+            mark += f" (partial: {r.judged}/{r.total} judged)"
         minutes = f"{r.minutes:.1f}" if r.minutes is not None else "?"
         print(
             f"{r.name:<10} {r.total:>7} {r.counts['killed']:>7} {r.counts['timeout']:>7} "
@@ -195,16 +206,15 @@ def render_text(results: list[GroupResult], threshold: float, show_diff: bool) -
 
 
 def render_markdown(results: list[GroupResult]) -> None:
-    print("| group | mutants | killed | survived | no tests | equivalent | raw % | score % | minutes |")
+    print("| group | mutants | judged | killed | survived | no tests | equivalent | raw % | score % |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
         if not r.ran:
             print(f"| {r.name} | not run | | | | | | | |")
             continue
-        minutes = f"{r.minutes:.1f}" if r.minutes is not None else "?"
         print(
-            f"| {r.name} | {r.total} | {r.detected} | {r.counts['survived']} | {r.counts['no tests']} | "
-            f"{r.equivalent} | {r.raw:.1f} | {r.score:.1f} | {minutes} |"
+            f"| {r.name} | {r.total} | {r.judged} | {r.detected} | {r.counts['survived']} | "
+            f"{r.counts['no tests']} | {r.equivalent} | {r.raw:.1f} | {r.score:.1f} |"
         )
 
 
@@ -228,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
         render_markdown(results)
     else:
         render_text(results, threshold, args.diff)
-    failed = [r.name for r in results if not r.ran or r.score < threshold]
+    failed = [r.name for r in results if not r.ran or r.partial or r.score < threshold]
     if args.strict:
         failed += [r.name for r in results if any(s.reason is None or s.stale for s in r.survivors)]
     if failed and not args.markdown:
