@@ -14,6 +14,7 @@ Usage: tools/in-env.sh python tools/mutate.py GROUP|all [--workers N] [--fresh]
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import json
 import os
 import shutil
@@ -111,15 +112,32 @@ def checked(workdir: Path) -> tuple[int, int]:
     return done, total
 
 
-def run(name: str, workers: int, fresh: bool) -> int:
+def survivors_matching(workdir: Path, pattern: str) -> list[str]:
+    """Names of the mutants matching `pattern` that no test has killed yet (or that were never tried)."""
+    names = []
+    for meta in (workdir / "mutants").rglob("*.py.meta"):
+        codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
+        names += [k for k, code in codes.items() if code not in DETECTED and fnmatch.fnmatchcase(k, pattern)]
+    return sorted(names)
+
+
+def run(name: str, workers: int, fresh: bool, only: str | None = None) -> int:
     settings = load_settings()
     if name not in groups(settings):
         print(f"mutate: unknown group {name!r}; groups: {', '.join(groups(settings))}", file=sys.stderr)
         return 2
     workdir = prepare(name, settings, fresh)
-    retried = forget_survivors(workdir)
-    if retried:
-        print(f"mutate: retrying {retried} mutant(s) of {name} that no test killed last time")
+    targets: list[str] = []
+    if only:
+        # Only these mutants: quick to check whether new tests kill the survivors of one module.
+        targets = survivors_matching(workdir, only)
+        if not targets:
+            print(f"mutate: no mutant of {name} matching {only!r} is left alive")
+            return 0
+    else:
+        retried = forget_survivors(workdir)
+        if retried:
+            print(f"mutate: retrying {retried} mutant(s) of {name} that no test killed last time")
     mutmut = Path(sys.executable).parent / "mutmut"
     # Property tests run once per mutant here: fewer examples each (tests/kiosk/identity/test_properties.py).
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", KIOSK_PROPERTY_EXAMPLES="25")
@@ -130,7 +148,7 @@ def run(name: str, workers: int, fresh: bool) -> int:
     print(f"mutate: group {name} with {workers} worker(s); progress in {log.relative_to(ROOT)}")
     with log.open("w", encoding="utf-8") as out:
         code = subprocess.call(
-            ["nice", "-n", "10", str(mutmut), "run", "--max-children", str(workers)],
+            ["nice", "-n", "10", str(mutmut), "run", "--max-children", str(workers), *targets],
             cwd=workdir,
             env=env,
             stdout=out,
@@ -159,6 +177,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("group", nargs="?", help="a group name or `all`; none lists the groups")
     parser.add_argument("--workers", type=int, default=1, help="mutmut children (the machine has 2 cores)")
     parser.add_argument("--fresh", action="store_true", help="forget earlier results of this group")
+    parser.add_argument(
+        "--only",
+        metavar="PATTERN",
+        help="retry only the live mutants matching PATTERN (kiosk.enrol.fingers.*)",
+    )
     args = parser.parse_args(argv)
     if not args.group:
         for name, group in groups(load_settings()).items():
@@ -167,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     names = list(groups(load_settings())) if args.group == "all" else [args.group]
     worst = 0
     for name in names:
-        worst = max(worst, run(name, args.workers, args.fresh))
+        worst = max(worst, run(name, args.workers, args.fresh, args.only))
     return worst
 
 
