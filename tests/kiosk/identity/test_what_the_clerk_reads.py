@@ -73,3 +73,62 @@ def test_the_parts_of_an_nss_and_a_short_one_refused() -> None:
 )
 def test_age_on_a_day(born: date, today: date, age: int) -> None:
     assert age_on(born, today) == age
+
+
+def test_an_empty_nss_keeps_what_was_typed() -> None:
+    check = check_nss(" ")
+    assert (check.input, check.kind, check.normalized) == (" ", "nss", "")
+
+
+def test_a_registro_patronal_read_with_look_alikes_keeps_the_typed_value() -> None:
+    check = check_registro_patronal("y54-1234510O")
+    assert check.input == "y54-1234510O" and check.normalized == "Y5412345100" and check.valid
+    assert [w.render("en") for w in check.warnings] == ["the 11th character was typed 'O' and taken as '0'"]
+
+
+def test_a_date_that_does_not_exist_is_named_with_its_characters() -> None:
+    from kiosk.identity import check_curp
+
+    check = check_curp(curp_with_date("081312"))
+    problems = [m for m in check.errors if m.code == "identity.bad_date"]
+    assert [m.render("en") for m in problems] == [
+        "characters 5 to 10, '081312', are not a real date (year, month, day)"
+    ]
+    assert check.to_json("en")["errors"][0]["position"] == 5
+
+
+def curp_with_date(digits: str) -> str:
+    from kiosk.identity.curp import check_digit
+
+    first17 = "GOMA" + digits + "HDFRRNA"
+    return first17 + check_digit(first17)
+
+
+@pytest.mark.parametrize("typed", ["GOMA080512", "GOMA", "GOMAXX0512HDFRRNA5"])
+def test_a_curp_without_a_birth_date_says_so(typed: str) -> None:
+    from kiosk.errors import KioskError
+    from kiosk.identity.curp import curp_birth_date
+
+    with pytest.raises(KioskError) as caught:
+        curp_birth_date(typed.lower())
+    assert caught.value.render("en") == f"the CURP '{typed}' holds no valid birth date"
+
+
+def test_warnings_reach_the_json_in_the_language_asked() -> None:
+    check = check_registro_patronal("y54-1234510O")
+    warning = check.to_json("en")["warnings"]
+    assert warning == [
+        {
+            "code": "identity.corrected",
+            "text": "the 11th character was typed 'O' and taken as '0'",
+            "position": 11,
+        }
+    ]
+    assert check.to_json("es_MX")["warnings"][0]["text"] != warning[0]["text"]
+
+
+def test_an_rfc_of_thirteen_characters_is_a_person_s_and_of_twelve_a_company_s() -> None:
+    from kiosk.identity.rfc import rfc_kind
+
+    assert rfc_kind("GODE-561231-GR8") == "person"
+    assert rfc_kind("abc 680524 p76") == "company"
