@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import fnmatch
 import json
 import os
 import sys
@@ -205,6 +206,21 @@ def render_text(results: list[GroupResult], threshold: float, show_diff: bool) -
                 print("    " + " | ".join(s.change))
 
 
+def render_stubs(results: list[GroupResult], pattern: str) -> None:
+    """TOML entries for unexplained survivors matching `pattern`, for tools/mutation_equivalents.toml.
+
+    The reason is left empty on purpose: only a person who read the mutant can say why no test can
+    tell it from the original.
+    """
+    for r in results:
+        for s in r.survivors:
+            if s.reason is None and fnmatch.fnmatchcase(s.name, pattern):
+                print("[[equivalent]]")
+                print(f"mutant = {json.dumps(s.name, ensure_ascii=False)}")
+                print("change = [" + ", ".join(json.dumps(c, ensure_ascii=False) for c in s.change) + "]")
+                print('reason = ""\n')
+
+
 def render_markdown(results: list[GroupResult]) -> None:
     print("| group | mutants | judged | killed | survived | no tests | equivalent | raw % | score % |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
@@ -224,6 +240,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--diff", action="store_true", help="show each survivor's whole diff")
     parser.add_argument("--markdown", action="store_true", help="the score table for docs/development.md")
     parser.add_argument("--strict", action="store_true", help="also fail on a survivor without a reason")
+    parser.add_argument(
+        "--stubs",
+        metavar="PATTERN",
+        help="print equivalents-file entries for unexplained survivors matching it",
+    )
     args = parser.parse_args(argv)
     settings = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["kiosk-mutation"]
     known = list(settings["groups"])
@@ -234,6 +255,9 @@ def main(argv: list[str] | None = None) -> int:
     equivalents = load_equivalents()
     results = [collect(name, equivalents) for name in names]
     threshold = float(settings["threshold"])
+    if args.stubs:
+        render_stubs(results, args.stubs)
+        return 0
     if args.markdown:
         render_markdown(results)
     else:
