@@ -4,6 +4,7 @@ camera does (enumeration, refused resolutions, unplugging)."""
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -169,6 +170,9 @@ def test_v4l2_enumeration_reads_sysfs(tmp_path: Path) -> None:
     assert source.target == str(tmp_path / "dev" / "video0")
 
 
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="sysfs enumeration (V4L2) exists only on Linux"
+)
 def test_probe_reports_sysfs_cameras_with_usb_facts(tmp_path: Path) -> None:
     _sysfs(tmp_path, "video0")
     registry = Registry(
@@ -176,8 +180,7 @@ def test_probe_reports_sysfs_cameras_with_usb_facts(tmp_path: Path) -> None:
         options={"opencv-camera": {"sysfs": str(tmp_path / "class" / "video4linux")}},
     )
     found = [OpenCVCamera.describe(f) for f in OpenCVCamera.probe(registry.options["opencv-camera"])]
-    if not found:
-        pytest.skip("platform enumeration runs only on Linux")
+    assert len(found) == 1, "the probe must report the camera the sysfs tree describes"
     info = found[0]
     assert info.device_id == "opencv-camera:video0" and str(info.usb) == "046d:0825"
     assert info.serial == "A1B2" and info.hardware_key == "usb:1-2" and info.firmware == "0012"

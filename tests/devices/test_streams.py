@@ -1,4 +1,8 @@
-"""FrameStream: blocking reads, callbacks, stop vs close, drops, and shutdown that never hangs."""
+"""FrameStream: blocking reads, callbacks, stop vs close, drops, and shutdown that never hangs.
+
+The tests wait on events (the source's call count, the stream's stop and error hooks, a reader
+blocked in the stream's condition), never on a sleep that only makes the interesting order likely.
+"""
 
 from __future__ import annotations
 
@@ -24,9 +28,12 @@ class Source:
         self.gap_every = gap_every
         self.fail: BaseException | None = None
         self.calls = 0
+        self._called = threading.Condition()
 
     def __call__(self, timeout: float) -> Frame:
-        self.calls += 1
+        with self._called:
+            self.calls += 1
+            self._called.notify_all()
         if self.fail is not None:
             raise self.fail
         if self.delay:
@@ -35,6 +42,23 @@ class Source:
                 raise DeviceTimeout("fake", seconds=timeout)
         self.seq += 2 if self.gap_every and self.seq % self.gap_every == self.gap_every - 1 else 1
         return Frame(np.full((4, 4), self.seq % 256, np.uint8), time.monotonic(), self.seq, device_id="fake")
+
+    def wait_for_calls(self, count: int) -> bool:
+        """True once the stream thread has asked for `count` frames (each earlier frame is accounted)."""
+        with self._called:
+            return self._called.wait_for(lambda: self.calls >= count, WAIT)
+
+
+class WatchedCondition(threading.Condition):
+    """The stream's condition, telling the test when a reader is blocked in it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.waiting = threading.Event()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        self.waiting.set()
+        return super().wait(timeout)
 
 
 def test_read_returns_frames_in_order_and_counts_fps() -> None:
@@ -50,9 +74,7 @@ def test_read_returns_frames_in_order_and_counts_fps() -> None:
 def test_queue_overflow_and_sequence_gaps_count_as_dropped() -> None:
     source = Source(gap_every=5)
     stream = FrameStream("fake", source, queue_size=2).start()
-    deadline = time.monotonic() + WAIT
-    while source.calls < 50 and time.monotonic() < deadline:
-        time.sleep(0.001)
+    assert source.wait_for_calls(50)
     frame = stream.read(WAIT)
     stream.close()
     assert 0 < frame.dropped <= stream.dropped
@@ -76,11 +98,13 @@ def test_callback_form_delivers_in_the_stream_thread() -> None:
 
 
 def test_stop_wakes_a_blocked_reader_and_start_again_works() -> None:
-    stream = FrameStream("fake", Source(delay=10.0)).start()  # never delivers
+    stream = FrameStream("fake", Source(delay=10.0))  # never delivers
+    watched = stream._cond = WatchedCondition()
+    stream.start()
     outcome: list[BaseException] = []
     reader = threading.Thread(target=lambda: _capture_error(stream, outcome))
     reader.start()
-    time.sleep(0.05)
+    assert watched.waiting.wait(WAIT)  # the reader is blocked inside read()
     stream.stop()
     reader.join(WAIT)
     assert not reader.is_alive() and isinstance(outcome[0], StreamStopped)
@@ -102,12 +126,16 @@ def test_read_timeout_is_a_device_timeout() -> None:
 def test_disconnect_drains_queued_frames_then_raises_and_reports_once() -> None:
     source = Source()
     errors: list[BaseException] = []
-    stream = FrameStream("fake", source, queue_size=3, on_error=errors.append).start()
-    time.sleep(0.05)
+    reported = threading.Event()
+
+    def on_error(error: BaseException) -> None:
+        errors.append(error)
+        reported.set()
+
+    stream = FrameStream("fake", source, queue_size=3, on_error=on_error).start()
+    assert source.wait_for_calls(5)  # four frames accounted: the queue of three is full
     source.fail = Disconnected("fake", reason="unplugged")
-    deadline = time.monotonic() + WAIT
-    while stream.active and time.monotonic() < deadline:
-        time.sleep(0.005)
+    assert reported.wait(WAIT)
     got = 0
     with pytest.raises(Disconnected):
         while True:
@@ -131,10 +159,9 @@ def test_failing_callback_stops_the_stream_and_is_kept() -> None:
     def bad(frame: Frame) -> None:
         raise RuntimeError("widget gone")
 
-    stream = FrameStream("fake", Source(), callback=bad).start()
-    deadline = time.monotonic() + WAIT
-    while stream.active and time.monotonic() < deadline:
-        time.sleep(0.005)
+    stopped = threading.Event()
+    stream = FrameStream("fake", Source(), callback=bad, on_stop=lambda s: stopped.set()).start()
+    assert stopped.wait(WAIT)
     assert not stream.active and isinstance(stream.error, RuntimeError)
     stream.close()
 
@@ -173,18 +200,21 @@ def test_shutdown_under_load_releases_every_reader(ending: str) -> None:
     endings: list[str] = []
     lock = threading.Lock()
 
-    def reader() -> None:
+    reading = [threading.Event() for _ in range(8)]
+
+    def reader(got_one: threading.Event) -> None:
         try:
             while True:
                 stream.read(WAIT)
+                got_one.set()
         except (StreamStopped, Disconnected) as exc:
             with lock:
                 endings.append(type(exc).__name__)
 
-    threads = [threading.Thread(target=reader) for _ in range(8)]
+    threads = [threading.Thread(target=reader, args=(event,)) for event in reading]
     for thread in threads:
         thread.start()
-    time.sleep(0.05)
+    assert all(event.wait(WAIT) for event in reading)  # every reader is in its read loop
     if ending == "stop":
         stream.stop()
     elif ending == "close":

@@ -1,4 +1,7 @@
+import pytest
+
 from kiosk import bench
+from tests.kiosk.bench_rows import check_rows, rendered_marks
 
 
 def test_rows_carry_median_and_p90() -> None:
@@ -17,7 +20,11 @@ def test_time_ms_runs_the_function_the_asked_number_of_times() -> None:
     assert len(samples) == 7 and len(calls) == 9 and all(s >= 0 for s in samples)
 
 
-def test_the_foundation_provider_is_registered_and_runs() -> None:
+def test_the_foundation_provider_is_registered_and_runs(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     rows, failures = bench.run(only="foundation", quick=True)
     assert failures == []
-    assert {r.name for r in rows} == {"config.load", "messages.render"}
+    check_rows(rows, {"config.load": "", "messages.render": ""})
+    # No target, so no mark: a blank verdict, never a made-up ok.
+    assert rendered_marks(rows, monkeypatch, capsys) == {"config.load": "", "messages.render": ""}

@@ -74,13 +74,37 @@ def test_wipe_zeroes_the_pixels() -> None:
     assert slot.best is None and not a.image.any()
 
 
-def test_rules_follow_the_policy_defaults() -> None:
+def test_the_default_policy_gates_each_finger_at_its_boundary() -> None:
+    """The default policy's rules, applied: NFIQ 2 equal to the minimum passes, one below retries,
+    and only the last allowed attempt asks for a confirmation (not a value copied from policy.py)."""
     import datetime as dt
 
     rules = FingerRules.from_policy(default_policy(1, dt.datetime.now(dt.UTC))["fingers"])
     assert rules.order[:4] == (Finger.RIGHT_THUMB, Finger.RIGHT_INDEX, Finger.LEFT_THUMB, Finger.LEFT_INDEX)
-    assert len(set(rules.order)) == 10 and (rules.min_nfiq2, rules.attempts, rules.duplicate_threshold) == (
-        40,
-        3,
-        40,
-    )
+    assert len(set(rules.order)) == 10
+
+    at_minimum = FingerSlot(Finger.RIGHT_THUMB, rules)
+    assert at_minimum.offer(attempt(rules.min_nfiq2)) is Verdict.ACCEPTED
+
+    below = FingerSlot(Finger.RIGHT_INDEX, rules)
+    verdicts = [below.offer(attempt(rules.min_nfiq2 - 1)) for _ in range(rules.attempts)]
+    assert verdicts == [Verdict.RETRY] * (rules.attempts - 1) + [Verdict.NEEDS_CONFIRMATION]
+    assert not below.done
+
+
+def test_the_default_duplicate_threshold_is_inclusive(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A match score equal to the policy's duplicate threshold names a duplicate; one below does not."""
+    import datetime as dt
+
+    from kiosk.quality import matching
+
+    rules = FingerRules.from_policy(default_policy(1, dt.datetime.now(dt.UTC))["fingers"])
+    checker = matching.DuplicateChecker(rules.duplicate_threshold)
+    checker.add(Finger.RIGHT_THUMB, b"thumb")
+    # Bozorth3 scores stand in for the probes, so the test sits exactly on the boundary.
+    scores = {"at": rules.duplicate_threshold, "below": rules.duplicate_threshold - 1}
+    monkeypatch.setattr(matching, "match_score", lambda probe, stored: scores[probe])
+    found = checker.check("at", Finger.RIGHT_INDEX)
+    assert found is not None and found.finger is Finger.RIGHT_THUMB
+    assert checker.check("below", Finger.RIGHT_INDEX) is None
+    assert checker.check("at", Finger.RIGHT_THUMB) is None  # a retake of the same finger

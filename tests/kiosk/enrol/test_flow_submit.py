@@ -163,6 +163,45 @@ def test_a_full_outbox_disk_keeps_the_person_on_screen(bench: Bench, monkeypatch
     assert flow.submit_job()().kind == "provisional"
 
 
+@pytest.mark.parametrize("outbox", ["takes the packet", "disk full"])
+def test_the_worker_s_copies_of_the_biometrics_are_zeroed_when_it_returns(
+    bench: Bench, monkeypatch: pytest.MonkeyPatch, outbox: str
+) -> None:
+    """The worker seals copies (an idle wipe of the flow cannot tear the packet); by the time it
+    returns, sealed or refused by the outbox, those copies are zero, not left for the collector."""
+    from kiosk.enrol import flow as flow_module
+    from kiosk.enrol import submit
+
+    flow = to_face(bench)
+    flow.offer_face(face_capture(True))
+    flow.confirm_review()
+    if outbox == "disk full":
+
+        def full(*args: object, **kwargs: object) -> bool:
+            raise KioskError("outbox.disk_full")
+
+        monkeypatch.setattr(type(bench.station.outbox), "add", full)
+    zeroed_on_return: list[bool] = []
+
+    def worker(submission: submit.Submission, station: object) -> submit.ReceiptView:
+        copies = [s.best.image for s in submission.slots if s.best is not None]
+        assert submission.face is not None and len(copies) == 10
+        copies.append(submission.face.token)
+        assert all(copy.any() for copy in copies)
+        try:
+            return submit.run(submission, station)  # type: ignore[arg-type]
+        finally:
+            zeroed_on_return.append(not any(copy.any() for copy in copies))
+
+    monkeypatch.setattr(flow_module, "run_submission", worker)
+    if outbox == "disk full":
+        with pytest.raises(KioskError):
+            flow.submit_job()()
+    else:
+        assert flow.submit_job()().kind == "provisional"
+    assert zeroed_on_return == [True]
+
+
 def test_an_employer_s_packet_carries_the_fiel_signature(bench: Bench) -> None:
     from tests.kiosk.packet.conftest import FIEL_NUMBER, make_fiel
 

@@ -6,6 +6,7 @@ correct look-alikes, so those cases are tested on their own).
 
 from __future__ import annotations
 
+import os
 from datetime import date
 
 from hypothesis import assume, given, settings
@@ -21,7 +22,8 @@ from tests.kiosk.identity.strategies import DIGITS, LETTERS, curps, nss_numbers,
 FAR_FUTURE = date(2099, 12, 31)  # no generated birth date is "in the future"
 TODAY = date(2025, 6, 1)
 ALNUM = LETTERS + DIGITS
-PROPERTY = settings(max_examples=150, deadline=None)
+# Mutation runs (tools/mutate.py) run these once per mutant: fewer examples there, the same properties.
+PROPERTY = settings(max_examples=int(os.environ.get("KIOSK_PROPERTY_EXAMPLES", "150")), deadline=None)
 
 
 def _lookalike(layout_class: str, char: str) -> bool:
