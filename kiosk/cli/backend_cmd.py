@@ -82,6 +82,7 @@ def register(subparsers: Any) -> None:
     stats.set_defaults(func=_stats)
 
     backend_store_cmd.register(sub, command)
+    backend_store_cmd.register_load(sub)
 
 
 def _open(args: argparse.Namespace) -> Any:

@@ -82,3 +82,40 @@ def _migrate(ctx: Context, args: argparse.Namespace) -> int:
         raise error from None
     ctx.emit({"version": version, "applied": applied}, args.json)
     return 0
+
+
+def register_load(sub: Any) -> None:
+    load = sub.add_parser(
+        "load", help="fleet load test: N station processes deliver M sealed packets each over TLS on loopback"
+    )
+    load.add_argument("--stations", type=int, default=2)
+    load.add_argument("--packets", type=int, default=20)
+    load.add_argument(
+        "--workers", type=int, nargs="+", default=[1], help="ingest processes (several: one run each)"
+    )
+    load.add_argument("--store", choices=["sqlite", "postgresql"], nargs="+", default=["sqlite"])
+    load.add_argument("--json", action="store_true")
+    load.set_defaults(func=_load)
+
+
+def _load(ctx: Context, args: argparse.Namespace) -> int:
+    from kiosk.benches import fleet
+
+    rows = []
+    for kind in args.store:
+        for workers in args.workers:
+            result = fleet.run(kind, args.stations, args.packets, workers)
+            rows.append(result.row())
+            if not args.json:
+                print(
+                    f"{result.store:16} workers={workers} stations={result.stations} "
+                    f"packets={result.packets} ({result.packet_kb} KB) accepted={result.accepted} "
+                    f"{result.packets_per_second}/s p50={result.p50_ms} ms p99={result.p99_ms} ms "
+                    f"duplicates={result.duplicates} rejected={result.rejected} retries={result.errors} "
+                    f"backend cpu={result.backend_cpu_s} s ({result.backend_cpu_per_packet_ms} ms/packet) "
+                    f"rss={result.backend_peak_rss_mb} MB; store cpu={result.store_cpu_s} s",
+                    flush=True,
+                )
+    if args.json:
+        ctx.emit(rows, True)
+    return 0
