@@ -175,14 +175,8 @@ class PostgreSQL:
         return self.url(name)
 
     def kill(self) -> None:
-        """SIGKILL of the postmaster (its backends follow it): the crash a power cut or OOM kill gives."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
-            self.process.wait(30)
-            # The backends notice their postmaster's death and leave; a new one waits for them.
-            deadline = time.monotonic() + 30
-            while time.monotonic() < deadline and _children_alive(self.data):
-                time.sleep(0.1)
+        """SIGKILL of the postmaster and every backend at once: what an OOM kill or a power cut does."""
+        _kill_group(self.process)
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -199,18 +193,37 @@ class PostgreSQL:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-def _children_alive(data: Path) -> bool:
-    pid_file = data / "postmaster.pid"
-    return pid_file.exists() and any(
-        "postgres" in _cmdline(p) and str(data) in _cmdline(p) for p in Path("/proc").glob("[0-9]*")
-    )
+def _kill_group(process: subprocess.Popen[bytes] | None) -> None:
+    """SIGKILL of a part's whole process group (each part starts in a session of its own)."""
+    if process is None or process.poll() is not None:
+        return
+    group = process.pid
+    members = [group, *_descendants(group)]
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(group, signal.SIGKILL)
+    process.wait(30)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and any(_alive(p) for p in members):
+        time.sleep(0.05)
 
 
-def _cmdline(proc: Path) -> str:
+def _descendants(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                child = int(stat.parent.name)
+                found += [child, *_descendants(child)]
+    return found
+
+
+def _alive(pid: int) -> bool:
+    """Running (a zombie waiting for its reaper counts as gone: it holds no memory nor socket)."""
     try:
-        return (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-    except OSError:
-        return ""
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
 
 
 @dataclass
@@ -280,9 +293,7 @@ class SeaweedFS:
         return True
 
     def kill(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
-            self.process.wait(30)
+        _kill_group(self.process)
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
