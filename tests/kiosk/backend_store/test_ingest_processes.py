@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.backend import parts
 from kiosk.backend.service import Backend
 from kiosk.benches.fleet import IngestFleet
 from tests.kiosk.backend_store.helpers import join, storage_for
