@@ -30,14 +30,14 @@ def app() -> FastAPI:
     return create_app(Backend(Path(os.environ[DIR_ENV]), storage=StoreConfig.from_env()))
 
 
-def serve(directory: Path, host: str, port: int, workers: int, storage: StoreConfig) -> None:
+def serve(directory: Path, host: str, port: int, workers: int, storage: StoreConfig | None) -> None:
     """Foreground: the parent makes the folder, certificates and enrolment file, then supervises."""
     from kiosk.backend.server import prepare
 
     backend, server, sock, url, enrolment = prepare(directory, host, port, storage=storage)
     backend.close()
     os.environ[DIR_ENV] = str(Path(directory).resolve())
-    os.environ.update(storage.env())
+    os.environ.update((storage or StoreConfig()).env())
     config = uvicorn.Config(
         "kiosk.backend.workers:app",
         factory=True,

@@ -92,7 +92,7 @@ def _open(args: argparse.Namespace) -> Any:
 
     directory: Path = args.backend_dir
     storage = backend_store_cmd.config(args)
-    existing = directory / ("keys" if storage.database else "backend.db")
+    existing = directory / ("keys" if storage and storage.database else "backend.db")
     if args.backend_command not in CREATES and not existing.exists():
         raise KioskError("backend.no_backend", path=str(directory))
     try:

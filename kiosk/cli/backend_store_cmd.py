@@ -8,7 +8,9 @@ files in --backend-dir). Kept apart from `backend_cmd` so the two grow without t
 from __future__ import annotations
 
 import argparse
+import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from kiosk.backend.storage import StoreConfig
@@ -27,11 +29,13 @@ def add_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def config(args: argparse.Namespace) -> StoreConfig:
+def config(args: argparse.Namespace) -> StoreConfig | None:
+    """The store named by the options (or the environment); None: the default (`storage.open_store`)."""
     env = StoreConfig.from_env()
-    return StoreConfig(
+    chosen = StoreConfig(
         getattr(args, "database", None) or env.database, getattr(args, "objects", None) or env.objects
     )
+    return chosen if chosen.database or chosen.objects else None
 
 
 def store_error(exc: Exception) -> KioskError | None:
@@ -48,6 +52,12 @@ def store_error(exc: Exception) -> KioskError | None:
 
 
 def register(sub: Any, command: Callable[[str, str], argparse.ArgumentParser]) -> None:
+    token = command("station-token", "issue a one-time station token now (the server may be running)")
+    token.add_argument("--out", type=Path, help="the enrolment file to write (default: in --backend-dir)")
+    token.add_argument("--url", help="the URL stations reach (default: the one `serve` wrote last)")
+    token.add_argument("--json", action="store_true")
+    token.set_defaults(func=_station_token)
+
     migrate = command("migrate", "bring the backend's database to the latest schema version (forward only)")
     migrate.add_argument("--json", action="store_true")
     migrate.set_defaults(func=_migrate)
@@ -59,7 +69,7 @@ def _migrate(ctx: Context, args: argparse.Namespace) -> int:
     from kiosk.private import private_dir
     from kiosk.sqlite_db import connect
 
-    chosen = config(args)
+    chosen = config(args) or StoreConfig()
     try:
         if chosen.database:
             import psycopg
@@ -118,4 +128,41 @@ def _load(ctx: Context, args: argparse.Namespace) -> int:
                 )
     if args.json:
         ctx.emit(rows, True)
+    return 0
+
+
+def _station_token(ctx: Context, args: argparse.Namespace) -> int:
+    """A fresh token in a fresh enrolment file, while `serve` runs or not.
+
+    Tokens live in the store, so the running server (every ingest process of it) accepts the new one
+    at once: no restart, and one use only."""
+    from kiosk.backend.server import ENROLMENT_FILE
+    from kiosk.backend.service import Backend
+    from kiosk.private import write_private
+
+    directory: Path = args.backend_dir
+    written = directory / ENROLMENT_FILE
+    if not (directory / "tls").is_dir() or (args.url is None and not written.is_file()):
+        raise KioskError("backend.no_backend", path=str(directory))
+    url = args.url or json.loads(written.read_text(encoding="utf-8"))["url"]
+    try:
+        backend = Backend(directory, storage=config(args))
+    except Exception as exc:
+        error = store_error(exc)
+        if error is None:
+            raise
+        raise error from None
+    try:
+        document = {
+            "format": "kiosk-station-enrolment-v1",
+            "url": url,
+            "pins": [p.read_text(encoding="ascii") for p in sorted((directory / "tls").glob("*.crt"))],
+            "signing_keys": backend.keys.signing_public_b64(),
+            "token": backend.issue_token(),
+        }
+    finally:
+        backend.close()
+    out: Path = args.out or written
+    write_private(out, json.dumps(document, indent=2).encode("utf-8"))
+    ctx.emit({"enrolment_file": str(out), "url": url}, args.json)
     return 0
