@@ -43,4 +43,4 @@ def shared_data() -> Path:
     return SHARED_DATA
 
 
-pytest_plugins = ["tests.fixtures.backend", "tests.fixtures.enrolment"]
+pytest_plugins = ["tests.fixtures.backend", "tests.fixtures.enrolment", "tests.fixtures.stores"]

@@ -74,9 +74,11 @@ if command -v pkg-config >/dev/null 2>&1 && pkg-config --exists gobject-introspe
   EXTRAS="$EXTRAS --extra libfprint"
 fi
 
-# The tests read the receipt PDFs back with poppler (pdftotext, pdftoppm, pdfinfo, pdffonts); without it
-# those tests skip with that reason, so it is installed only when we are root (CI), and named otherwise.
-TEST_PACKAGES="poppler-utils"
+# The tests read the receipt PDFs back with poppler (pdftotext, pdftoppm, pdfinfo, pdffonts), and run the
+# backend on a real PostgreSQL (started by the tests in a temporary folder; SeaweedFS, the S3 store, comes
+# as a wheel). Without them those tests skip with that reason, so they are installed only when we are
+# root (CI), and named otherwise.
+TEST_PACKAGES="poppler-utils postgresql"
 if command -v dpkg-query >/dev/null 2>&1; then
   missing=""
   for pkg in $TEST_PACKAGES; do

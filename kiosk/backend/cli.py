@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from kiosk.cli import backend_store_cmd
 from kiosk.cli.context import Context
 from kiosk.cli.secrets import read_password_file
 from kiosk.errors import KioskError
@@ -41,11 +42,15 @@ def register(subparsers: Any) -> None:
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text)
         p.add_argument("--backend-dir", type=Path, required=True, metavar="DIR", help="the backend's state")
+        backend_store_cmd.add_options(p)
         return p
 
     serve = command("serve", "run the backend over HTTPS (writes station-enrolment.json)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=_port, default=8443)
+    serve.add_argument(
+        "--workers", type=int, default=1, help="ingest processes sharing the port and the store"
+    )
     serve.set_defaults(func=_serve)
 
     user = command("add-user", "add a clerk, supervisor or technician account")
@@ -90,6 +95,9 @@ def register(subparsers: Any) -> None:
     stats.add_argument("--json", action="store_true")
     stats.set_defaults(func=_stats)
 
+    backend_store_cmd.register(sub, command)
+    backend_store_cmd.register_load(sub)
+
 
 def _open(args: argparse.Namespace) -> Any:
     import sqlite3
@@ -97,11 +105,18 @@ def _open(args: argparse.Namespace) -> Any:
     from kiosk.backend.service import Backend
 
     directory: Path = args.backend_dir
-    if args.backend_command not in CREATES and not (directory / "backend.db").is_file():
+    storage = backend_store_cmd.config(args)
+    existing = directory / ("keys" if storage and storage.database else "backend.db")
+    if args.backend_command not in CREATES and not existing.exists():
         raise KioskError("backend.no_backend", path=str(directory))
     try:
-        return Backend(directory)
-    except (OSError, sqlite3.DatabaseError) as exc:
+        return Backend(directory, storage=storage)
+    except Exception as exc:
+        error = backend_store_cmd.store_error(exc)
+        if error is not None:
+            raise error from None
+        if not isinstance(exc, (OSError, sqlite3.DatabaseError)):
+            raise
         reason = getattr(exc, "strerror", None) or str(exc)
         raise KioskError("backend.dir_unusable", path=str(directory), reason=reason) from None
 
@@ -114,7 +129,14 @@ def _serve(ctx: Context, args: argparse.Namespace) -> int:
 
     _open(args).close()  # the folder checked (and made) before anything listens
     try:
-        serve(args.backend_dir, args.host, args.port)
+        if args.workers > 1:
+            from kiosk.backend import workers
+
+            workers.serve(
+                args.backend_dir, args.host, args.port, args.workers, backend_store_cmd.config(args)
+            )
+        else:
+            serve(args.backend_dir, args.host, args.port, storage=backend_store_cmd.config(args))
     except OSError as exc:
         if isinstance(exc, socket.gaierror) or exc.errno in (
             errno.EADDRINUSE,

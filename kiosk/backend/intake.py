@@ -93,12 +93,14 @@ def submit(backend: Backend, station: Any, packet_id: str, blob: bytes) -> tuple
     if earlier is not None:
         return _answer_resend(backend, station_id, packet_id, digest, earlier)
     opened = _open(backend, station_id, packet_id, blob)
+    # Kept (durably) before its acceptance commits: an accepted packet is always there to read.
+    backend.objects.put(digest, blob)
     with backend.store.transaction() as db:
         earlier = db.execute(
             "SELECT digest, receipt FROM packets WHERE packet_id = ?", (packet_id,)
         ).fetchone()
         if earlier is None:
-            number = db.execute("SELECT COUNT(*) FROM packets").fetchone()[0] + 1
+            number = backend.store.next_folio_number(db)
             now = backend.clock()
             body = models.ReceiptBody(
                 folio=f"ACU-{now:%Y%m%d}-{number:07d}",

@@ -5,6 +5,7 @@ foreground for `kiosk backend serve` or in a thread on loopback for the demo and
 from __future__ import annotations
 
 import json
+import os
 import socket
 import threading
 import time
@@ -16,6 +17,7 @@ import uvicorn
 
 from kiosk.backend.app import create_app
 from kiosk.backend.service import Backend, token_hash
+from kiosk.backend.storage import StoreConfig
 from kiosk.backend.tls import DEFAULT_NAMES, ensure_certificates
 from kiosk.clock import Clock, parse_rfc3339, utcnow
 
@@ -68,7 +70,7 @@ def write_enrolment_file(backend: Backend, url: str, pins: list[bytes]) -> Path:
         "signing_keys": backend.keys.signing_public_b64(),
         "token": token or backend.issue_token(),
     }
-    tmp = path.with_suffix(".tmp")
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")  # ingest processes starting together never share it
     tmp.write_text(json.dumps(document, indent=2), encoding="utf-8")
     tmp.chmod(0o600)  # the token lets one station join: not for everyone on the machine
     tmp.replace(path)
@@ -76,9 +78,14 @@ def write_enrolment_file(backend: Backend, url: str, pins: list[bytes]) -> Path:
 
 
 def prepare(
-    directory: Path, host: str, port: int, clock: Clock = utcnow, names: tuple[str, ...] = ()
+    directory: Path,
+    host: str,
+    port: int,
+    clock: Clock = utcnow,
+    names: tuple[str, ...] = (),
+    storage: StoreConfig | None = None,
 ) -> tuple[Backend, uvicorn.Server, socket.socket, str, Path]:
-    backend = Backend(directory, clock)
+    backend = Backend(directory, clock, storage)
     key, cert, pins = ensure_certificates(
         directory / "tls", (*DEFAULT_NAMES, *names, socket.gethostname()), clock()
     )
@@ -104,9 +111,15 @@ def prepare(
     return backend, uvicorn.Server(config), sock, url, enrolment
 
 
-def serve(directory: Path, host: str = "127.0.0.1", port: int = 8443, clock: Clock = utcnow) -> None:
+def serve(
+    directory: Path,
+    host: str = "127.0.0.1",
+    port: int = 8443,
+    clock: Clock = utcnow,
+    storage: StoreConfig | None = None,
+) -> None:
     """Foreground server for `kiosk backend serve` (Ctrl-C stops it)."""
-    backend, server, sock, url, enrolment = prepare(directory, host, port, clock)
+    backend, server, sock, url, enrolment = prepare(directory, host, port, clock, storage=storage)
     print(f"kiosk backend listening on {url}\nstation enrolment file: {enrolment}", flush=True)
     try:
         server.run(sockets=[sock])
@@ -115,10 +128,14 @@ def serve(directory: Path, host: str = "127.0.0.1", port: int = 8443, clock: Clo
 
 
 def start_in_thread(
-    directory: Path, host: str = "127.0.0.1", port: int = 0, clock: Clock = utcnow
+    directory: Path,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    clock: Clock = utcnow,
+    storage: StoreConfig | None = None,
 ) -> Running:
     """The embedded backend of the demo and the tests: loopback, a free port, ready when this returns."""
-    backend, server, sock, url, enrolment = prepare(directory, host, port, clock)
+    backend, server, sock, url, enrolment = prepare(directory, host, port, clock, storage=storage)
     thread = threading.Thread(
         target=server.run, kwargs={"sockets": [sock]}, name="reference-backend", daemon=True
     )

@@ -18,7 +18,7 @@ from kiosk.api import models
 from kiosk.api.envelopes import b64, ed25519_public, request_bytes, unb64
 from kiosk.backend.errors import ApiError
 from kiosk.backend.keys import BackendKeys
-from kiosk.backend.store import Store
+from kiosk.backend.storage import Objects, Records, StoreConfig, open_store
 from kiosk.clock import Clock, parse_rfc3339, rfc3339, utcnow
 from kiosk.policy import default_policy
 from kiosk.private import private_dir
@@ -35,10 +35,19 @@ def token_hash(token: str) -> str:
 
 
 class Backend:
-    def __init__(self, directory: Path, clock: Clock = utcnow) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        clock: Clock = utcnow,
+        storage: StoreConfig | None = None,
+        *,
+        migrate: bool = False,
+    ) -> None:
         self.dir = private_dir(directory)  # password hashes, people's CURP, NSS and names: owner only
         self.clock = clock
-        self.store = Store(directory / "backend.db")
+        self.store: Records
+        self.objects: Objects
+        self.store, self.objects = open_store(directory, storage, migrate=migrate)
         self.keys = BackendKeys(directory / "keys")
         self.fiel_trust_dir = private_dir(directory / "fiel-trust")
         if self.store.meta("policy") is None:
@@ -46,6 +55,7 @@ class Backend:
 
     def close(self) -> None:
         self.store.close()
+        self.objects.close()
 
     def now(self) -> str:
         return rfc3339(self.clock())

@@ -13,6 +13,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
+from kiosk.backend.migrations import migrate_sqlite
 from kiosk.sqlite_db import connect, immediate
 
 SCHEMA = """
@@ -66,6 +67,8 @@ class Store:
         self.path = path
         self._lock = threading.RLock()
         self._db = connect(path, SCHEMA)
+        with self._lock:
+            migrate_sqlite(self._db)  # the embedded default is brought up to date when opened
 
     def close(self) -> None:
         with self._lock:
@@ -106,6 +109,10 @@ class Store:
             finally:
                 self._db.execute("PRAGMA synchronous=FULL")
         return added == 1
+
+    def next_folio_number(self, db: sqlite3.Connection) -> int:
+        """One writer at a time (BEGIN IMMEDIATE): the count of packets is the next number."""
+        return int(db.execute("SELECT COUNT(*) FROM packets").fetchone()[0]) + 1
 
     def meta(self, key: str, default: str | None = None) -> str | None:
         row = self.one("SELECT value FROM meta WHERE key = ?", key)
