@@ -11,7 +11,9 @@ import re
 # any 12/13-character RFC shape, any run of exactly 11 digits (NSS).
 CURP_RE = re.compile(r"(?<![A-Z0-9])[A-Z][A-Z0-9]{3}\d{6}[HMX][A-Z]{5}[A-Z0-9]\d(?![A-Z0-9])", re.IGNORECASE)
 RFC_RE = re.compile(r"(?<![A-Z0-9&Ñ])[A-Z&Ñ]{3,4}\d{6}[A-Z0-9]{3}(?![A-Z0-9])", re.IGNORECASE)
-NSS_RE = re.compile(r"(?<!\d)\d{11}(?!\d)")
+# Not inside a run of hexadecimal digits: a session id or a hash may hold eleven decimal digits in a row
+# ("a51234567890123f") and is not an NSS (an NSS written after letters, "NSS12345678901", still is).
+NSS_RE = re.compile(r"(?<![0-9A-Fa-f])\d{11}(?![0-9A-Fa-f])")
 
 
 def mask_curp(curp: str) -> str:

@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kiosk.cli import backend_store_cmd
+from kiosk.backend import store_cli as backend_store_cmd
 from kiosk.cli.context import Context
 from kiosk.cli.secrets import read_password_file
 from kiosk.errors import KioskError

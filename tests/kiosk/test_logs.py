@@ -110,3 +110,11 @@ def test_a_command_on_a_full_disk_still_does_its_work(tmp_path: Path) -> None:
     err = done.stderr.decode()
     assert done.returncode == 0 and '"sealed": 0' in done.stdout.decode()
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_eleven_digits_inside_a_hexadecimal_id_are_not_an_nss() -> None:
+    from kiosk.masking import mask_text
+
+    session = "9f3a51234567890123fe"
+    assert mask_text(f"session {session}") == f"session {session}"
+    assert "12345678901" not in mask_text("NSS12345678901 and nss=12345678901")
