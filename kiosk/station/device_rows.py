@@ -98,8 +98,9 @@ def device_rows(
 
 
 def gone_rows(rows: list[DeviceRow], before: list[DeviceRow]) -> list[DeviceRow]:
-    """Devices of the previous table that the new scan no longer finds: shown as gone until the next
-    change, so an unplugged reader does not simply vanish from the technician's table."""
+    """Devices of the previous table that the new scan no longer finds: shown as gone until they are
+    found again, so an unplugged reader does not vanish from the technician's table when something else
+    changes (the station announces several changes for one unplugging)."""
     now = {r.device_id for r in rows}
     return [
         DeviceRow(
@@ -115,5 +116,5 @@ def gone_rows(rows: list[DeviceRow], before: list[DeviceRow]) -> list[DeviceRow]
             r.registered,
         )
         for r in before
-        if r.device_id not in now and r.state not in ("gone", "refused")
+        if r.device_id not in now and r.state != "refused"
     ]

@@ -49,4 +49,7 @@ def test_an_unplugged_device_stays_in_the_table_as_gone():
     assert camera.device_id not in {r.device_id for r in after}
     gone = gone_rows(after, before)
     assert [(g.device_id, g.state) for g in gone] == [(camera.device_id, "gone")]
-    assert gone_rows(after, after + gone) == []
+    # it stays gone through later scans (another device's change must not make it vanish)...
+    assert [(g.device_id, g.state) for g in gone_rows(after, after + gone)] == [(camera.device_id, "gone")]
+    # ...until it is found again
+    assert gone_rows(before, before + gone) == []
