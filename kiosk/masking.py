@@ -10,7 +10,8 @@ import re
 # Patterns are deliberately loose (they must catch typos too): any 18-character CURP shape,
 # any 12/13-character RFC shape, any run of exactly 11 digits (NSS).
 CURP_RE = re.compile(r"(?<![A-Z0-9])[A-Z][A-Z0-9]{3}\d{6}[HMX][A-Z]{5}[A-Z0-9]\d(?![A-Z0-9])", re.IGNORECASE)
-RFC_RE = re.compile(r"(?<![A-Z0-9&Ñ])[A-Z&Ñ]{3,4}\d{6}[A-Z0-9]{3}(?![A-Z0-9])", re.IGNORECASE)
+# An RFC shape right after a hyphen is a UUID's last group ("…-ccb448772a6e"), not an RFC.
+RFC_RE = re.compile(r"(?<![A-Z0-9&Ñ-])[A-Z&Ñ]{3,4}\d{6}[A-Z0-9]{3}(?![A-Z0-9])", re.IGNORECASE)
 # Not inside a run of hexadecimal digits: a session id or a hash may hold eleven decimal digits in a row
 # ("a51234567890123f") and is not an NSS (an NSS written after letters, "NSS12345678901", still is).
 NSS_RE = re.compile(r"(?<![0-9A-Fa-f])\d{11}(?![0-9A-Fa-f])")

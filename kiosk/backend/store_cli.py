@@ -11,11 +11,13 @@ import argparse
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kiosk.backend.storage import StoreConfig
 from kiosk.cli.context import Context
 from kiosk.errors import KioskError
+
+if TYPE_CHECKING:  # the store (and its drivers) load only when a command runs, not when it is registered
+    from kiosk.backend.storage import StoreConfig
 
 
 def add_options(parser: argparse.ArgumentParser) -> None:
@@ -31,6 +33,8 @@ def add_options(parser: argparse.ArgumentParser) -> None:
 
 def config(args: argparse.Namespace) -> StoreConfig | None:
     """The store named by the options (or the environment); None: the default (`storage.open_store`)."""
+    from kiosk.backend.storage import StoreConfig
+
     env = StoreConfig.from_env()
     chosen = StoreConfig(
         getattr(args, "database", None) or env.database, getattr(args, "objects", None) or env.objects
@@ -68,6 +72,8 @@ def _migrate(ctx: Context, args: argparse.Namespace) -> int:
     from kiosk.backend.store import SCHEMA
     from kiosk.private import private_dir
     from kiosk.sqlite_db import connect
+
+    from kiosk.backend.storage import StoreConfig
 
     chosen = config(args) or StoreConfig()
     try:

@@ -161,7 +161,7 @@ def test_a_station_without_the_backend_extra_enrols_against_a_served_backend(
     assert result.returncode == 0, result.stderr
     [row] = json.loads(result.stdout)
     assert row["outcome"] == "delivered" and row["receipt_verified"]
-    assert loaded == ["kiosk.backend", "kiosk.backend.cli"]
+    assert loaded == ["kiosk.backend", "kiosk.backend.cli", "kiosk.backend.store_cli"]  # registrations only
 
     embedded, loaded = _station(tmp_path, "enrol", "--simulated", "--embedded", "--count", "1")
     assert embedded.returncode == 1 and "Traceback" not in embedded.stderr

@@ -118,3 +118,11 @@ def test_eleven_digits_inside_a_hexadecimal_id_are_not_an_nss() -> None:
     session = "9f3a51234567890123fe"
     assert mask_text(f"session {session}") == f"session {session}"
     assert "12345678901" not in mask_text("NSS12345678901 and nss=12345678901")
+
+
+def test_a_uuid_is_not_an_rfc() -> None:
+    from kiosk.masking import mask_text
+
+    packet = "01a242c7-c359-7747-9843-ccb448772a6e"
+    assert mask_text(f"packet {packet}") == f"packet {packet}"
+    assert "GODE561231GR8" not in mask_text("RFC GODE561231GR8")
