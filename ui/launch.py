@@ -265,8 +265,8 @@ def _role_autopilot(ctx: Any, role: str, pilot: Any, data_dir: Path, as_json: bo
 def _technician_first_run(ctx: Any, data_dir: Path, folder: Path, as_json: bool) -> int:
     """A new demo station: the embedded backend only; the technician's run sets the station up through
     the wizard (with the backend's enrolment file), then goes on in the station's window."""
-    from kiosk.enrol import embedded
     from kiosk.demo import DEMO_PEOPLE, DemoPerson
+    from kiosk.enrol import embedded
     from kiosk.enrol.desk import Desk
     from kiosk.enrol.headless import backend_dir
     from kiosk.enrol.runner import SIM_DRIVERS, open_station

@@ -69,11 +69,10 @@ def register(sub: Any, command: Callable[[str, str], argparse.ArgumentParser]) -
 
 def _migrate(ctx: Context, args: argparse.Namespace) -> int:
     from kiosk.backend.migrations import LATEST, migrate_postgresql, migrate_sqlite, postgresql_version
+    from kiosk.backend.storage import StoreConfig
     from kiosk.backend.store import SCHEMA
     from kiosk.private import private_dir
     from kiosk.sqlite_db import connect
-
-    from kiosk.backend.storage import StoreConfig
 
     chosen = config(args) or StoreConfig()
     try:
