@@ -15,6 +15,10 @@ RFC_RE = re.compile(r"(?<![A-Z0-9&Ñ-])[A-Z&Ñ]{3,4}\d{6}[A-Z0-9]{3}(?![A-Z0-9])
 # Not inside a run of hexadecimal digits: a session id or a hash may hold eleven decimal digits in a row
 # ("a51234567890123f") and is not an NSS (an NSS written after letters, "NSS12345678901", still is).
 NSS_RE = re.compile(r"(?<![0-9A-Fa-f])\d{11}(?![0-9A-Fa-f])")
+# The two looser rules audit logs were written with until 2026-12: a packet or session id may stand
+# masked by them in an old log, and a cross-check must still recognise it (`forms_in_logs`).
+_RFC_RE_UNTIL_2026_12 = re.compile(r"(?<![A-Z0-9&Ñ])[A-Z&Ñ]{3,4}\d{6}[A-Z0-9]{3}(?![A-Z0-9])", re.IGNORECASE)
+_NSS_RE_UNTIL_2026_12 = re.compile(r"(?<!\d)\d{11}(?!\d)")
 
 
 def mask_curp(curp: str) -> str:
@@ -34,3 +38,12 @@ def mask_text(text: str) -> str:
     text = CURP_RE.sub(lambda m: mask_curp(m.group(0)), text)
     text = RFC_RE.sub(lambda m: mask_rfc(m.group(0)), text)
     return NSS_RE.sub(lambda m: mask_nss(m.group(0)), text)
+
+
+def forms_in_logs(text: str) -> set[str]:
+    """Every way `text` may stand in a log: whole, masked by today's rules, or by the earlier looser ones
+    (an upgraded station keeps its old audit log, and its sealed packets must still be found)."""
+    earlier = CURP_RE.sub(lambda m: mask_curp(m.group(0)), text)
+    earlier = _RFC_RE_UNTIL_2026_12.sub(lambda m: mask_rfc(m.group(0)), earlier)
+    earlier = _NSS_RE_UNTIL_2026_12.sub(lambda m: mask_nss(m.group(0)), earlier)
+    return {text, mask_text(text), earlier}

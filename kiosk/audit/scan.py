@@ -33,7 +33,7 @@ def packet_account(directory: Path) -> PacketAccount:
     """Read the log in `directory` (the `audit/` folder); an absent folder is an empty account.
 
     Packet ids are as the log holds them: masked where one happened to look like an identifier, so a
-    caller compares them with `kiosk.masking.mask_text` of its own ids."""
+    caller compares them with `kiosk.masking.forms_in_logs` of its own ids."""
     account = PacketAccount()
     for path in log_files(directory):
         data = path.read_bytes()  # a file is at most a few MiB (rotation)

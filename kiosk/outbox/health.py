@@ -25,7 +25,7 @@ from typing import Any
 
 from kiosk.audit.chain import AUDIT_DIR
 from kiosk.audit.scan import packet_account
-from kiosk.masking import mask_text
+from kiosk.masking import forms_in_logs
 from kiosk.messages import Message
 
 OUTBOX_FILE = "outbox.db"
@@ -98,7 +98,7 @@ def inspect_outbox(data_dir: Path, audit_dir: Path | None = None, thorough: bool
             return OutboxHealth(path, "corrupt", str(exc))
         if problem:
             return OutboxHealth(path, "corrupt", problem)
-    masked = present | {mask_text(packet_id) for packet_id in present}
+    masked = {form for packet_id in present for form in forms_in_logs(packet_id)}
     missing = [
         MissingPacket(packet_id, sealed_at, packet_id in account.delivered)
         for packet_id, sealed_at in account.sealed.items()
