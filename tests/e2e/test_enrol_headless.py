@@ -40,7 +40,9 @@ def test_embedded_enrolments_deliver_verified_receipts(tmp_path: Path) -> None:
         assert row["fingers"]["captured"] + row["fingers"]["below_threshold"] == 10
         assert row["face_passed"] or row["face_below_threshold"]
         assert {"lookup", "fingers", "face", "seal_deliver", "total"} <= set(row["timings_ms"])
-    assert_no_plaintext_images(scratch, tmp_path / "station", tmp_path / "station-backend")
+    station = tmp_path / "station"  # the given data folder holds the station's state, not a temporary one
+    assert (station / "outbox.db").is_file() and any((station / "audit").iterdir())
+    assert_no_plaintext_images(scratch, station, tmp_path / "station-backend")
 
 
 def test_an_employer_enrols_after_logging_in_with_the_sat_test_fiel(
