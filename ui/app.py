@@ -25,6 +25,9 @@ def _quiet_qt(kind: object, context: object, message: str) -> None:
         sys.stderr.write(message + "\n")
 
 
+GUI_SWITCH_INTERVAL = 0.001  # seconds; Python's default, 5 ms, let a busy worker add up to stalls
+
+
 def application(argv: list[str] | None = None) -> QApplication:
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
@@ -32,6 +35,9 @@ def application(argv: list[str] | None = None) -> QApplication:
     if not has_display():
         raise KioskError("ui.no_display")
     qInstallMessageHandler(_quiet_qt)
+    # Workers (face analysis, NFIQ 2, sealing) run Python beside the window; each time Qt calls back into
+    # Python (an event, a paint) the window's thread waits for the interpreter's lock up to this long.
+    sys.setswitchinterval(GUI_SWITCH_INTERVAL)
     app = QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName("kiosk")
     app.setOrganizationName("kiosk")

@@ -332,6 +332,7 @@ class Autopilot:
         if self.shell.window.current_screen == "submit":
             self.shot("submit")
         self.on_screen("receipt", 120)
+        self.idle()  # the receipt's code is drawn by then: its making counts too
         self.figures["longest_gui_stall_ms_sealing"] = round(self.stall.longest_ms, 1)
         self.receipt = self.flow.receipt
 

@@ -10,11 +10,13 @@ Pillow reads JPEG 2000 through OpenJPEG (feature `jpg_2000`), which the Pillow w
 from __future__ import annotations
 
 import io
+from contextlib import nullcontext
 
 import numpy as np
 import wsq  # noqa: F401  (registers the WSQ plugin with Pillow)
 from PIL import Image, UnidentifiedImageError
 
+from kiosk.records import nbis_wsq
 from kiosk.records.common import RecordError
 
 try:  # the C codec behind the plugin (`WsqImagePlugin` imports it under this name)
@@ -28,22 +30,28 @@ WSQ_BITRATE = 0.75  # NBIS ignores the argument and always codes at 0.75 bpp (EC
 def encode_wsq(pixels: np.ndarray) -> bytes:
     """8-bit greyscale pixels (height x width) as WSQ (NBIS; fixed 0.75 bpp, NIST_COM says 500 ppi).
 
-    Calls the plugin's own codec function directly: the plugin's `save` path first turns the image
-    into a Python list of pixels, which costs ~40 % more for the same bytes (a test checks the two
-    give identical output, so an update of `wsq` that changes this is caught).
+    Calls NBIS's encoder with Python's lock released (`nbis_wsq`), else the plugin's own codec function:
+    the plugin's `save` path first turns the image into a Python list of pixels, which costs ~40 % more
+    for the same bytes (tests check all three give identical output, so an update of `wsq` that changes
+    this is caught).
     """
     if pixels.ndim != 2 or pixels.dtype != np.uint8:
         raise RecordError("bad_value", field="finger pixels", value=f"{pixels.dtype}{pixels.shape}")
     height, width = pixels.shape
+    raw = np.ascontiguousarray(pixels).tobytes()
+    if nbis_wsq.available():
+        return nbis_wsq.encode(raw, width, height, WSQ_BITRATE)
     if _wsq_compress is not None:
-        return bytes(_wsq_compress(np.ascontiguousarray(pixels).tobytes(), height, width, WSQ_BITRATE))
+        with nbis_wsq.LOCK:
+            return bytes(_wsq_compress(raw, height, width, WSQ_BITRATE))
     return encode_wsq_plugin(pixels)
 
 
 def encode_wsq_plugin(pixels: np.ndarray) -> bytes:
     """The same encoding through Pillow's save path (the plugin's public interface)."""
     buffer = io.BytesIO()
-    Image.fromarray(pixels, mode="L").save(buffer, "WSQ")
+    with nbis_wsq.LOCK:
+        Image.fromarray(pixels, mode="L").save(buffer, "WSQ")
     return buffer.getvalue()
 
 
@@ -66,8 +74,11 @@ def decode_image(data: bytes, kind: str) -> np.ndarray:
     if expected is None:
         raise RecordError("unsupported", what=f"image kind {kind}")
     try:
-        with Image.open(io.BytesIO(data), formats=[expected]) as image:
-            image.load()
+        with (
+            nbis_wsq.LOCK if kind == "wsq" else nullcontext(),
+            Image.open(io.BytesIO(data), formats=[expected]) as image,
+        ):
+            image.load()  # NBIS's decoder shares the encoder's global tables: never both at once
             return np.asarray(image)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise RecordError("bad_image", kind=kind, reason=str(exc)) from None

@@ -51,7 +51,8 @@ def test_a_verified_acuse_is_shown_saved_and_printed(qtbot: QtBot, signed_in: Sh
     assert screen.flag.text() == "ACUSE VERIFICADO" and screen.test_mark.isVisible()
     assert screen.row_values[0].text() == receipt.folio and screen.row_labels[0].text() == "Folio:"
     assert mask_curp(PERSON.curp) in shown(screen) and "Firma del IMSS verificada" in screen.status.text()
-    assert not screen.code.pixmap().isNull() and screen.next_person.hasFocus()
+    assert screen.next_person.hasFocus()
+    qtbot.waitUntil(lambda: not screen.code.pixmap().isNull())  # the code is made on a worker
     qtbot.mouseClick(screen.save_page, Qt.MouseButton.LeftButton)
     settle(qtbot, signed_in)
     page = bench.station.data_dir / "receipts" / f"receipt-{receipt.folio}-letter.pdf"

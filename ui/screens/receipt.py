@@ -14,6 +14,7 @@ screen, and this one forgets the receipt, its QR code and any reprint.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -24,10 +25,25 @@ from kiosk.evented import Event
 from kiosk.jobs import Job
 from kiosk.messages import Message
 from ui.printing import print_receipt
-from ui.qt import QFrame, QGridLayout, QHBoxLayout, QImage, QLabel, QLineEdit, QPainter, QPixmap, QRectF, Qt
-from ui.receipts.code import receipt_code
+from ui.qt import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QImage,
+    QLabel,
+    QLineEdit,
+    QPainter,
+    QPixmap,
+    QRectF,
+    Qt,
+    QTimer,
+)
+from ui.receipts.code import ReceiptCode, receipt_code
 from ui.receipts.pdf import Layout, explanation, paint_code, rows, status, write_pdf
 from ui.screens.base import Screen
+from ui.style import restyle
+
+log = logging.getLogger(__name__)
 
 FLAGS = {  # kind -> (flag, tone)
     "acuse": ("ui.receipt.flag_acuse", "ok"),
@@ -197,15 +213,33 @@ class ReceiptScreen(Screen):
             if index < len(shown):
                 self.i18n.bind(label, "text", Message("ui.receipt.row", {"label": shown[index][0]}))
                 value.setText(shown[index][1])
-                value.setStyleSheet(_value_style(shown[index][0].code, shown[index][2]))
+                restyle(value, _value_style(shown[index][0].code, shown[index][2]))
             else:
                 self.i18n.bind(label, "text", Message("ui.empty"))
                 value.clear()
-        self.code.setPixmap(code_pixmap(view, QR_SIDE))
         if view.warning is not None:  # sealed and queued, but something for the technician
             self.say(self.output, view.warning, "warning")
         else:
             self.say(self.output, None, "hint")
+        self.code.clear()
+        QTimer.singleShot(0, self, lambda: self._make_code(view))  # once the screen is laid out and painted
+
+    def _make_code(self, view: ReceiptView) -> None:
+        """The code comes from a worker, started after the screen is drawn: segno chooses its mask in pure
+        Python (~70 ms), which on the window's thread, or beside the window's own drawing, froze it."""
+        if view is not self.view:
+            return
+        job: Job[ReceiptCode, ReceiptCode] = Job(
+            "receipt_code", lambda: receipt_code(view), lambda code: code
+        )
+        self.ui.background.run(job, lambda code: self._show_code(view, code), self._no_code)
+
+    def _show_code(self, view: ReceiptView, code: ReceiptCode) -> None:
+        if view is self.view:  # not a receipt the screen has moved on from
+            self.code.setPixmap(code_pixmap(code, QR_SIDE))
+
+    def _no_code(self, exc: BaseException) -> None:
+        log.warning("the receipt's code could not be drawn: %s", type(exc).__name__)
 
     # -- paper ----------------------------------------------------------------------------------------------
     def page_layout(self) -> Layout:
@@ -310,13 +344,13 @@ class ReceiptScreen(Screen):
             self.flow.finish()
 
 
-def code_pixmap(view: ReceiptView, side: int) -> QPixmap:
+def code_pixmap(code: ReceiptCode, side: int) -> QPixmap:
     """The receipt's QR code as the paper prints it, for the screen."""
     image = QImage(side, side, QImage.Format.Format_RGB32)
     image.fill(Qt.GlobalColor.white)
     painter = QPainter(image)
     try:
-        paint_code(painter, QRectF(0, 0, side, side), receipt_code(view))
+        paint_code(painter, QRectF(0, 0, side, side), code)
     finally:
         painter.end()
     return QPixmap.fromImage(image)

@@ -13,7 +13,7 @@ from kiosk.enrol.fingers import FingerSlot
 from kiosk.messages import Message
 from ui.context import UiContext
 from ui.qt import QFrame, QLabel, QPushButton, QSize, Qt, QVBoxLayout
-from ui.style import STATE_COLOURS
+from ui.style import STATE_COLOURS, restyle
 from ui.widgets.thumbnails import grey_pixmap
 
 THUMB = QSize(104, 120)
@@ -30,7 +30,7 @@ class FingerTile(QFrame):
         column.setSpacing(2)
         self.title = QLabel(self)
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.title.setStyleSheet("font-weight: 600; font-size: 14px; border: none;")
+        restyle(self.title, "font-weight: 600; font-size: 14px; border: none;")
         self.i18n.bind(self.title, "text", Message(f"ui.review.short.{finger.name.lower()}"))
         column.addWidget(self.title)
         self.picture = QLabel(self)
@@ -45,10 +45,10 @@ class FingerTile(QFrame):
         self.who = QLabel(self)
         self.who.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.who.setWordWrap(True)
-        self.who.setStyleSheet("font-size: 14px; border: none;")
+        restyle(self.who, "font-size: 14px; border: none;")
         column.addWidget(self.who)
         self.retake = QPushButton(self)
-        self.retake.setStyleSheet("min-width: 80px; min-height: 44px; padding: 2px 8px; font-size: 15px;")
+        restyle(self.retake, "min-width: 80px; min-height: 44px; padding: 2px 8px; font-size: 15px;")
         finger_name = Message(f"finger.{finger.name.lower()}")
         self.i18n.bind(self.retake, "text", Message("ui.review.retake"))
         self.i18n.bind(self.retake, "accessible", Message("ui.review.retake_named", {"finger": finger_name}))
@@ -58,12 +58,12 @@ class FingerTile(QFrame):
     def show_slot(self, slot: FingerSlot) -> None:
         state = slot.state
         colour = STATE_COLOURS.get(state, STATE_COLOURS["pending"])
-        self.setStyleSheet(f"QFrame#card {{ border: 3px solid {colour}; }}")
-        self.state.setStyleSheet(f"color: {colour}; font-weight: 600; font-size: 15px; border: none;")
+        restyle(self, f"QFrame#card {{ border: 3px solid {colour}; }}")
+        restyle(self.state, f"color: {colour}; font-weight: 600; font-size: 15px; border: none;")
         if slot.exception is not None:
             self.picture.clear()
             self.picture.setText(slot.exception.code)
-            self.picture.setStyleSheet(f"font-size: 40px; font-weight: 700; color: {colour};")
+            restyle(self.picture, f"font-size: 40px; font-weight: 700; color: {colour};")
             reason = Message(f"ui.review.reason.{slot.exception.reason}")
             self.i18n.bind(
                 self.state,
@@ -72,7 +72,7 @@ class FingerTile(QFrame):
             )
             self._who(slot.exception.supervisor_id)
             return
-        self.picture.setStyleSheet("background: #222; border-radius: 4px;")
+        restyle(self.picture, "background: #222; border-radius: 4px;")
         if slot.best is not None:
             self.picture.setPixmap(grey_pixmap(slot.best.image, THUMB))
         score = slot.best.nfiq2 if slot.best is not None else "-"
@@ -92,8 +92,8 @@ class FingerTile(QFrame):
         )
 
     def clear(self) -> None:
+        """Drops the print and the words; the colours stay (`show_slot` sets them again, and setting a
+        style sheet costs a re-polish)."""
         self.picture.clear()
-        self.picture.setStyleSheet("")
-        self.setStyleSheet("")
         self.i18n.bind(self.state, "text", Message("ui.empty"))
         self._who(None)

@@ -4,6 +4,7 @@ built by hand from the standard's tables, and damaged input."""
 from __future__ import annotations
 
 import struct
+import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -146,3 +147,55 @@ def test_direct_wsq_codec_matches_the_pillow_plugin() -> None:
     pixels = synthetic_finger(9, 256, 320)
     assert images.encode_wsq(pixels) == images.encode_wsq_plugin(pixels)
     assert images.encode_wsq(pixels)[:2] == b"\xff\xa0"
+
+
+def test_nbis_called_directly_gives_the_package_s_own_bytes() -> None:
+    """The ctypes call must code exactly as the `wsq` package's `compress` (same ppi, no comment)."""
+    from _wsq import compress
+
+    from kiosk.records import nbis_wsq
+
+    assert nbis_wsq.available()
+    for seed, (height, width) in ((3, (480, 400)), (4, (321, 257))):
+        pixels = synthetic_finger(seed, width, height)
+        raw = pixels.tobytes()
+        assert nbis_wsq.encode(raw, width, height, images.WSQ_BITRATE) == bytes(
+            compress(raw, height, width, images.WSQ_BITRATE)
+        )
+        assert images.encode_wsq(pixels) == bytes(compress(raw, height, width, images.WSQ_BITRATE))
+
+
+def test_the_window_keeps_running_while_a_finger_is_coded() -> None:
+    """Sealing codes ten fingers on a worker; the GUI thread must run meanwhile (the package's own
+    function held Python's lock throughout and froze the window for up to ~90 ms). With forced switches
+    off, the other thread only runs when the coder lets go of the lock; counted, not timed."""
+    import threading
+    import time
+
+    pixels = synthetic_finger(5, 400, 480)
+    running, done = threading.Event(), threading.Event()
+    turns = 0
+
+    def window() -> None:
+        nonlocal turns
+        running.set()
+        while not done.is_set():
+            turns += 1
+            time.sleep(0.0002)  # gives the lock back of its own accord, as an event loop waiting does
+
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(30.0)  # the coding thread is never made to let go between two bytecodes
+    thread = threading.Thread(target=window)
+    try:
+        thread.start()
+        running.wait()
+        during = 0
+        for _ in range(10):
+            before = turns
+            images.encode_wsq(pixels)
+            during += turns - before
+    finally:
+        done.set()
+        sys.setswitchinterval(previous)
+        thread.join()
+    assert during >= 3
