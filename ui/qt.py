@@ -3,6 +3,8 @@
 Keeping them in one module makes a Qt upgrade or a binding change a one-file affair.
 """
 
+import sys
+
 from PySide6.QtCore import (
     QBuffer,
     QByteArray,
@@ -174,3 +176,34 @@ __all__ = [
     "Slot",
     "qInstallMessageHandler",
 ]
+
+
+def _read_sources_without_keeping_them() -> bool:
+    """PySide6 looks at every module imported after it for the word "PySide6" (to scope its optional
+    `__feature__` switches, PYSIDE-2029) through `inspect.getsource`, which leaves each module's whole
+    source in `linecache`: ~950 modules, 33 MB of the station's memory, and an import on the window's
+    thread paid the reading (a 78 ms stall). The same question answered from the file's bytes, kept
+    nowhere. Applied only where PySide6 has this very hook (pinned in uv.lock; a test checks both agree)."""
+    global PYSIDE_FEATURE_CHECK
+    feature = sys.modules.get("shibokensupport.feature")
+    if feature is None or not callable(getattr(feature, "_mod_uses_pyside", None)):
+        return False
+    PYSIDE_FEATURE_CHECK = feature._mod_uses_pyside
+    feature._mod_uses_pyside = uses_pyside
+    return True
+
+
+def uses_pyside(module: object) -> bool:
+    """Whether a module's source file mentions PySide6 (False when there is no source, as inspect says)."""
+    path = getattr(module, "__file__", None)
+    if not isinstance(path, str) or not path.endswith(".py"):
+        return False
+    try:
+        with open(path, "rb") as source:
+            return b"PySide6" in source.read()
+    except OSError:
+        return False
+
+
+PYSIDE_FEATURE_CHECK = None  # PySide6's own, kept for the test that both answer alike
+FEATURE_CHECK_REPLACED = _read_sources_without_keeping_them()
