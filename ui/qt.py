@@ -186,10 +186,11 @@ def _read_sources_without_keeping_them() -> bool:
     nowhere. Applied only where PySide6 has this very hook (pinned in uv.lock; a test checks both agree)."""
     global PYSIDE_FEATURE_CHECK
     feature = sys.modules.get("shibokensupport.feature")
-    if feature is None or not callable(getattr(feature, "_mod_uses_pyside", None)):
+    theirs = getattr(feature, "_mod_uses_pyside", None)
+    if feature is None or not callable(theirs):
         return False
-    PYSIDE_FEATURE_CHECK = feature._mod_uses_pyside
-    feature._mod_uses_pyside = uses_pyside
+    PYSIDE_FEATURE_CHECK = theirs
+    setattr(feature, "_mod_uses_pyside", uses_pyside)  # noqa: B010 (a private name of PySide6's)
     return True
 
 
