@@ -144,7 +144,8 @@ def open_demo(data_dir: Path) -> tuple[Any, Any, Any]:
     from kiosk.enrol.headless import backend_dir
     from kiosk.enrol.runner import SIM_DRIVERS, Credentials, open_station, register_devices
 
-    backend = embedded.start(backend_dir(data_dir))
+    # its own process: the backend's libraries and work stay out of the station's memory and window
+    backend = embedded.start(backend_dir(data_dir), "reference-process")
     person = None
     try:
         from kiosk.demo import DEMO_PEOPLE
