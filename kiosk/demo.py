@@ -46,12 +46,14 @@ class DemoPerson:
         """A synthetic finger takes a quarter of a second to grow: grow this person's ten while the clerk
         types, not when the demo's button is pressed (that is the simulator's cost, not the kiosk's)."""
         from devices.synth import master_print
+        from devices.synth.ridges import forget_filters
 
         ready = self.fingers_ready = threading.Event()
 
         def grow() -> None:
             for finger in Finger:
                 master_print(person.finger_seed, finger)
+            forget_filters()  # the ten are cached: the growth's filters are not needed until the next person
             ready.set()
 
         threading.Thread(target=grow, name="demo-fingers", daemon=True).start()

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from kiosk.jobs import Job
+from kiosk.process_memory import give_back
 from ui.qt import QObject, QRunnable, QThreadPool, Signal
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,8 @@ class _Task(QRunnable):
             self.relay.done.emit(self.token, None, exc)
         else:
             self.relay.done.emit(self.token, result, None)
+        finally:
+            give_back()  # the job's temporaries back to the system, here on the worker
 
 
 class Background(QObject):

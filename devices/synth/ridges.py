@@ -44,6 +44,13 @@ def _bank(shape: tuple[int, int], scale: float) -> np.ndarray:
     return filters
 
 
+def forget_filters() -> None:
+    """Drop the cached filter banks (~29 MB at a finger's size): a caller that grew what it needs (the
+    demo, a person's ten fingers) gives them back; the next growth builds them again (~0.1 s)."""
+    _bank.cache_clear()
+    _ring.cache_clear()
+
+
 def _radial(log_r: np.ndarray, period: float) -> np.ndarray:
     return np.exp(-0.5 * ((log_r - np.log(1.0 / period)) / _RADIAL_SIGMA_LOG) ** 2).astype(np.float32)
 
