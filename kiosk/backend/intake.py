@@ -65,7 +65,18 @@ def _resolver(backend: Backend, revoked: list[str]) -> Any:
 def _open(backend: Backend, station_id: str, packet_id: str, blob: bytes) -> OpenedPacket:
     revoked: list[str] = []
     try:
-        opened = open_packet(blob, backend.keys.hpke_private(), station_resolver=_resolver(backend, revoked))
+        try:
+            opened = open_packet(
+                blob, backend.keys.hpke_private(), station_resolver=_resolver(backend, revoked)
+            )
+        except PacketError as exc:
+            # A key made a moment ago by a rotation in another process: read the keys again, once.
+            if exc.code != "unknown_key_id" or not backend.keys.refresh(force=True):
+                raise
+            revoked.clear()
+            opened = open_packet(
+                blob, backend.keys.hpke_private(), station_resolver=_resolver(backend, revoked)
+            )
     except PacketError as exc:
         raise _reject(
             backend, PACKET_CODES.get(exc.code, "malformed_packet"), station_id, packet_id, exc.code

@@ -71,6 +71,14 @@ CREATE TABLE diagnostics (
     report_id TEXT PRIMARY KEY, station_id TEXT NOT NULL, received_at TEXT NOT NULL, report TEXT NOT NULL);
 """
 
+# The same in both dialects. `backend_keys`: which keys exist and when each is current (the private
+# halves are files in keys/).
+_V3 = """
+CREATE TABLE backend_keys (
+    key_id TEXT PRIMARY KEY, kind TEXT NOT NULL, suite TEXT, public_key TEXT NOT NULL,
+    created_at TEXT NOT NULL, active_from TEXT NOT NULL, retire_at TEXT);
+"""
+
 
 MIGRATIONS: tuple[Migration, ...] = (
     # SQLite's version 1 is `store.SCHEMA`, run at every open.
@@ -88,6 +96,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE SEQUENCE folio_numbers;
         SELECT setval('folio_numbers', (SELECT COUNT(*) FROM packets) + 1, false);
         """,
+    ),
+    Migration(
+        3,
+        "keys in the store: a rotation reaches every ingest process",
+        _V3,
+        _V3,
     ),
 )
 LATEST = MIGRATIONS[-1].version

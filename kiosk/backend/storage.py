@@ -90,6 +90,13 @@ def object_key(digest: str) -> str:
     return f"packets/sha256/{digest[:2]}/{digest}"
 
 
+def embedded(config: StoreConfig | None) -> bool:
+    """Whether opening with `config` gives the SQLite file in the backend folder (its `backend.db`)."""
+    if config is None and _opener is not None:
+        return False
+    return not (config or StoreConfig.from_env()).database
+
+
 @dataclass(frozen=True)
 class StoreConfig:
     """`database` None means SQLite in the backend folder; `objects` None means files beside it."""
