@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.backend import store_cli as backend_store_cmd
+from kiosk.backend import upkeep_cli
 from kiosk.cli.context import Context
 from kiosk.cli.secrets import read_password_file
 from kiosk.errors import KioskError
@@ -126,6 +127,7 @@ def register(subparsers: Any) -> None:
 
     backend_store_cmd.register(sub, command)
     backend_store_cmd.register_load(sub)
+    upkeep_cli.register(command)
 
 
 def _open(args: argparse.Namespace) -> Any:

@@ -72,11 +72,16 @@ CREATE TABLE diagnostics (
 """
 
 # The same in both dialects. `backend_keys`: which keys exist and when each is current (the private
-# halves are files in keys/).
+# halves are files in keys/). `rejected_packets`: sealed packets the backend refused, by digest (their
+# bytes under rejected/ in the object store), purged after the retention (`kiosk.backend.retention`).
 _V3 = """
 CREATE TABLE backend_keys (
     key_id TEXT PRIMARY KEY, kind TEXT NOT NULL, suite TEXT, public_key TEXT NOT NULL,
     created_at TEXT NOT NULL, active_from TEXT NOT NULL, retire_at TEXT);
+CREATE TABLE rejected_packets (
+    digest TEXT PRIMARY KEY, packet_id TEXT NOT NULL, station_id TEXT NOT NULL, size BIGINT NOT NULL,
+    code TEXT NOT NULL, received_at TEXT NOT NULL);
+CREATE INDEX rejected_packets_received ON rejected_packets (received_at);
 """
 
 
@@ -99,7 +104,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration(
         3,
-        "keys in the store: a rotation reaches every ingest process",
+        "keys in the store (rotation reaches every process); rejected packets kept for a while",
         _V3,
         _V3,
     ),
