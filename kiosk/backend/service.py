@@ -19,6 +19,7 @@ from kiosk.api.envelopes import b64, ed25519_public, request_bytes, unb64
 from kiosk.backend.errors import ApiError
 from kiosk.backend.keys import BackendKeys
 from kiosk.backend.storage import Objects, Records, StoreConfig, open_store
+from kiosk.backend.tls import announced_pins
 from kiosk.clock import Clock, parse_rfc3339, rfc3339, utcnow
 from kiosk.policy import default_policy
 from kiosk.private import private_dir
@@ -175,6 +176,7 @@ class Backend:
                 {"key_id": k, "public_key": v} for k, v in self.keys.signing_public_b64().items()
             ],
             "revoked": False,
+            "tls_pins": announced_pins(self.dir / "tls"),
         }
         models.StationConfig.model_validate(config)
         return models.SignedConfig(**self.keys.sign(config))

@@ -1,7 +1,8 @@
-"""`kiosk backend rejected-retention | purge-rejected | rejected-packets`: upkeep while serving.
+"""`kiosk backend rotate-tls | rejected-retention | purge-rejected | rejected-packets`: upkeep while serving.
 
 Each works on a backend that exists (the folder, and its store as every `kiosk backend` command names
-it), and may run while the backend serves: the retention and the refused packets are in the store.
+it), and may run while the backend serves: the certificates are files every process reads when it
+builds a configuration, the retention and the refused packets are in the store.
 """
 
 from __future__ import annotations
@@ -16,6 +17,16 @@ from kiosk.errors import KioskError
 
 
 def register(command: Callable[[str, str], argparse.ArgumentParser]) -> None:
+    tls = command(
+        "rotate-tls",
+        "put the next TLS certificate in service (served from the next restart) and make a new next one",
+    )
+    tls.add_argument(
+        "--replace-next", action="store_true", help="only make a new next certificate (the next key leaked)"
+    )
+    tls.add_argument("--json", action="store_true")
+    tls.set_defaults(func=_rotate_tls)
+
     retention = command("rejected-retention", "show or set how long refused packets are kept, and how many")
     retention.add_argument("--days", type=int, help="keep a refused packet at most this many days")
     retention.add_argument(
@@ -38,6 +49,19 @@ def _open(args: argparse.Namespace) -> Any:
     from kiosk.backend.cli import _open as open_backend
 
     return open_backend(args)
+
+
+def _rotate_tls(ctx: Context, args: argparse.Namespace) -> int:
+    from kiosk.backend import tls
+    from kiosk.clock import utcnow
+
+    folder: Path = args.backend_dir / "tls"
+    if not (folder / "next.crt").is_file():
+        raise KioskError("backend.no_backend", path=str(args.backend_dir))
+    tls.rotate(folder, utcnow(), replace_next=args.replace_next)
+    pins = {p["role"]: p["sha256"] for p in tls.announced_pins(folder)}
+    ctx.emit(pins, args.json)
+    return 0
 
 
 def _retention(ctx: Context, args: argparse.Namespace) -> int:
