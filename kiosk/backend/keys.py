@@ -171,6 +171,8 @@ class BackendKeys:
     def _ensure(self) -> None:
         """The first keys of a new backend (or those of an install older than the keys table), once:
         under the store's writer lock, so processes starting together never make two sets."""
+        if {r["kind"] for r in self.records.all("SELECT DISTINCT kind FROM backend_keys")} >= {SIGNING, HPKE}:
+            return  # the usual case: no writer lock taken to find out
         with self.records.transaction() as db:
             kinds = {r["kind"] for r in db.execute("SELECT DISTINCT kind FROM backend_keys").fetchall()}
             if kinds >= {SIGNING, HPKE}:

@@ -49,7 +49,11 @@ class Backend:
         self.store: Records
         self.objects: Objects
         self.store, self.objects = open_store(directory, storage, migrate=migrate)
-        self.keys = BackendKeys(directory / "keys", self.store, clock)
+        try:
+            self.keys = BackendKeys(directory / "keys", self.store, clock)
+        except BaseException:
+            self.close()
+            raise
         self.fiel_trust_dir = private_dir(directory / "fiel-trust")
         if self.store.meta("policy") is None:
             self.set_policy(default_policy(1, self.clock(), valid_days=365))
