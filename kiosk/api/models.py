@@ -159,12 +159,26 @@ class Policy(BaseModel):
     outbox: OutboxPolicy = Field(default_factory=OutboxPolicy)
 
 
+class TlsPin(BaseModel):
+    role: Literal["current", "next"] = Field(
+        description="`current`: the certificate the backend serves; `next`: the one it will serve after "
+        "its next certificate change"
+    )
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="Hex SHA-256 of the certificate's DER bytes")
+    certificate: str = Field(description="The certificate, PEM")
+
+
 class StationConfig(BaseModel):
     station_id: str
     policy: Policy
     backend_keys: list[BackendKey]
     receipt_keys: list[SigningKey]
     revoked: bool = False
+    tls_pins: list[TlsPin] = Field(
+        default_factory=list,
+        description="The TLS certificates a station pins from now on (docs/keys.md): the station keeps "
+        "these and the one it was served; empty: keep the pins it has",
+    )
 
 
 class Cosignature(BaseModel):

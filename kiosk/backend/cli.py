@@ -1,6 +1,6 @@
-"""`kiosk backend serve|add-user|add-person|revoke-station|rotate-keys|stats|inspect-packet`: the reference
-backend's command, registered by entry point (`kiosk.commands`) so the station's `kiosk.cli` never imports
-the backend.
+"""`kiosk backend serve|add-user|add-person|revoke-station|rotate-keys|stats|inspect-packet|...`: the
+reference backend's command, registered by entry point (`kiosk.commands`) so the station's `kiosk.cli`
+never imports the backend.
 
 `serve`, `add-user` and `add-person` may start a new backend in an empty folder; the others need one
 that exists (a mistyped `--backend-dir` must not make a whole new backend with keys). A folder that is
@@ -18,11 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.backend import store_cli as backend_store_cmd
+from kiosk.backend import upkeep_cli
 from kiosk.cli.context import Context
 from kiosk.cli.secrets import read_password_file
 from kiosk.errors import KioskError
 
 CREATES = ("serve", "add-user", "add-person")
+DEFAULT_GRACE_DAYS = 30  # kiosk.backend.keys.DEFAULT_GRACE, without loading the backend to register
 
 
 def _port(text: str) -> int:
@@ -33,6 +35,16 @@ def _port(text: str) -> int:
     if not 0 <= port <= 65535:
         raise argparse.ArgumentTypeError(f"a port is 0 to 65535, not {port}")
     return port
+
+
+def _non_negative(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"zero or more, not {value:g}")
+    return value
 
 
 def register(subparsers: Any) -> None:
@@ -80,9 +92,27 @@ def register(subparsers: Any) -> None:
     revoke.add_argument("--station-id", required=True)
     revoke.set_defaults(func=_revoke)
 
-    rotate = command("rotate-keys", "make a new packet (HPKE) or signing key current; old ones stay")
+    rotate = command(
+        "rotate-keys",
+        "make a new packet (HPKE) or signing key current, while the backend runs; old ones overlap",
+    )
     rotate.add_argument("--kind", choices=["hpke", "signing"], required=True)
     rotate.add_argument("--suite", choices=["mlkem768x25519", "x25519"], default="mlkem768x25519")
+    rotate.add_argument(
+        "--activate-in",
+        type=_non_negative,
+        default=0.0,
+        metavar="SECONDS",
+        help="current from this many seconds on (time to copy the key file to other machines)",
+    )
+    rotate.add_argument(
+        "--grace-days",
+        type=_non_negative,
+        default=DEFAULT_GRACE_DAYS,
+        metavar="DAYS",
+        help="the old keys retire this long after the new one is current (HPKE: they stop opening "
+        f"packets; signing: they stop co-signing, still published) (default {DEFAULT_GRACE_DAYS})",
+    )
     rotate.add_argument("--json", action="store_true")
     rotate.set_defaults(func=_rotate)
 
@@ -97,16 +127,18 @@ def register(subparsers: Any) -> None:
 
     backend_store_cmd.register(sub, command)
     backend_store_cmd.register_load(sub)
+    upkeep_cli.register(command)
 
 
 def _open(args: argparse.Namespace) -> Any:
     import sqlite3
 
     from kiosk.backend.service import Backend
+    from kiosk.backend.storage import embedded
 
     directory: Path = args.backend_dir
     storage = backend_store_cmd.config(args)
-    existing = directory / ("keys" if storage and storage.database else "backend.db")
+    existing = directory / ("backend.db" if embedded(storage) else "keys")
     if args.backend_command not in CREATES and not existing.exists():
         raise KioskError("backend.no_backend", path=str(directory))
     try:
@@ -206,14 +238,31 @@ def _revoke(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _rotate(ctx: Context, args: argparse.Namespace) -> int:
+    """A new key in the store: every ingest process of it uses it from its activation, no restart."""
+    import datetime as dt
+
+    from kiosk.clock import rfc3339
+
     backend = _open(args)
     try:
-        key_id = (
-            backend.keys.rotate_hpke(args.suite) if args.kind == "hpke" else backend.keys.rotate_signing()
-        )
+        start = backend.clock() + dt.timedelta(seconds=args.activate_in)
+        grace = dt.timedelta(days=args.grace_days)
+        if args.kind == "hpke":
+            key_id = backend.keys.rotate_hpke(args.suite, activate_at=start, grace=grace)
+        else:
+            key_id = backend.keys.rotate_signing(activate_at=start, grace=grace)
+        row = next(r for r in backend.keys.rows(args.kind) if r.key_id == key_id)
     finally:
         backend.close()
-    ctx.emit({"kind": args.kind, "key_id": key_id}, args.json)
+    ctx.emit(
+        {
+            "kind": args.kind,
+            "key_id": key_id,
+            "active_from": rfc3339(row.active_from),
+            "old_keys_retire_at": rfc3339(row.active_from + grace),
+        },
+        args.json,
+    )
     return 0
 
 
@@ -229,7 +278,15 @@ def _stats(ctx: Context, args: argparse.Namespace) -> int:
 def _inspect_packet(ctx: Context, args: argparse.Namespace) -> int:
     from kiosk.backend.inspection import describe, inspect_packet
 
-    data = inspect_packet(args.file, args.backend_dir)
+    try:
+        data = inspect_packet(args.file, args.backend_dir, backend_store_cmd.config(args))
+    except KioskError:
+        raise
+    except Exception as exc:
+        error = backend_store_cmd.store_error(exc)
+        if error is None:
+            raise
+        raise error from None
     ctx.emit(data, args.json, lambda d: describe(ctx, d))
     return 0
 

@@ -3,42 +3,54 @@
 For integrators and support: decrypt with the backend's HPKE keys, verify every signature and the
 station's registered keys, check the manifest and the records' structure, and print the manifest.
 Never an image: records appear by name, format, size and digest only. The backend directory is
-read, never created: pointing at the wrong directory must not mint a new set of keys there. It lives
-with the backend because it needs the backend's keys and stations: station code never reads them.
+read, never created: pointing at the wrong directory must not mint a new set of keys there. It reads
+either store (SQLite in the folder, or PostgreSQL named by `--database`), with the folder's key files.
+It lives with the backend because it needs the backend's keys and stations: station code never reads
+them.
 """
 
 from __future__ import annotations
 
-import sqlite3
-from contextlib import closing
 from pathlib import Path
 from typing import Any
 
-from kiosk.backend.keys import BackendKeys
+from kiosk.backend.keys import BackendKeys, KeysMissing
+from kiosk.backend.storage import Records, StoreConfig, embedded, open_store
 from kiosk.cli.context import Context
 from kiosk.errors import KioskError
 from kiosk.messages import Message
 
 
-def inspect_packet(path: Path, backend_dir: Path) -> dict[str, Any]:
-    """The verified packet's description; a PacketError (with its precise code) when it does not verify."""
+def inspect_packet(path: Path, backend_dir: Path, storage: StoreConfig | None = None) -> dict[str, Any]:
+    """The verified packet's description; a PacketError (with its precise code) when it does not verify.
+
+    `storage` names the backend's store as for every `kiosk backend` command (None: the environment's
+    choice, else the folder's SQLite): the keys' rows and the stations are read from it, the private
+    keys from the folder's `keys/`."""
     from kiosk.packet.open import open_packet
 
-    keys_dir, database = backend_dir / "keys", backend_dir / "backend.db"
-    if not (keys_dir / "index.json").is_file() or not database.is_file():
+    keys_dir = backend_dir / "keys"
+    if not keys_dir.is_dir() or (embedded(storage) and not (backend_dir / "backend.db").is_file()):
         raise KioskError("packet_cmd.no_backend", directory=str(backend_dir))
     try:
         blob = path.read_bytes()
     except OSError as exc:
         raise KioskError("packet_cmd.unreadable", path=str(path), reason=exc.strerror or str(exc)) from None
-    with closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as db:
-        db.row_factory = sqlite3.Row
-        stations = _Stations(db)
-        opened = open_packet(blob, BackendKeys(keys_dir).hpke_private(), station_resolver=stations.resolve)
+    records, objects = open_store(backend_dir, storage)
+    try:
+        try:
+            keys = BackendKeys(keys_dir, records, create=False)
+        except KeysMissing:
+            raise KioskError("packet_cmd.no_backend", directory=str(backend_dir)) from None
+        stations = _Stations(records)
+        opened = open_packet(blob, keys.hpke_private(), station_resolver=stations.resolve)
         station = stations.rows[opened.manifest.station.id]
-        received = db.execute(
-            "SELECT folio, received_at, digest FROM packets WHERE packet_id = ?", (opened.header.packet_id,)
-        ).fetchone()
+        received = records.one(
+            "SELECT folio, received_at, digest FROM packets WHERE packet_id = ?", opened.header.packet_id
+        )
+    finally:
+        records.close()
+        objects.close()
     verification = opened.verification
     return {
         "file": str(path),
@@ -76,17 +88,17 @@ def inspect_packet(path: Path, backend_dir: Path) -> dict[str, Any]:
 
 
 class _Stations:
-    """The station resolver of `open_packet`, over the backend's registered stations (read-only)."""
+    """The station resolver of `open_packet`, over the backend's registered stations (read only)."""
 
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self.db = db
-        self.rows: dict[str, sqlite3.Row] = {}
+    def __init__(self, records: Records) -> None:
+        self.records = records
+        self.rows: dict[str, Any] = {}
 
     def resolve(self, station_id: str) -> Any:
         from kiosk.api.envelopes import unb64
         from kiosk.station.keys import StationPublicKeys
 
-        row = self.db.execute("SELECT * FROM stations WHERE station_id = ?", (station_id,)).fetchone()
+        row = self.records.one("SELECT * FROM stations WHERE station_id = ?", station_id)
         if row is None:
             return None
         self.rows[station_id] = row

@@ -13,6 +13,7 @@ from typing import Any
 
 from kiosk.api import models
 from kiosk.api.envelopes import unb64
+from kiosk.backend import retention
 from kiosk.backend.errors import ApiError
 from kiosk.backend.service import Backend
 from kiosk.masking import mask_curp
@@ -45,8 +46,13 @@ PACKET_CODES = {
 }
 
 
-def _reject(backend: Backend, code: str, station_id: str, packet_id: str, detail: str = "") -> ApiError:
+def _reject(
+    backend: Backend, code: str, station_id: str, packet_id: str, detail: str = "", blob: bytes | None = None
+) -> ApiError:
+    """The refusal, counted; the refused bytes kept for support within the retention (`retention`)."""
     backend.store.event("rejected", backend.now(), code, station_id, packet_id)
+    if blob is not None:
+        retention.keep(backend, code, station_id, packet_id, blob)
     return ApiError(code, detail)
 
 
@@ -65,23 +71,34 @@ def _resolver(backend: Backend, revoked: list[str]) -> Any:
 def _open(backend: Backend, station_id: str, packet_id: str, blob: bytes) -> OpenedPacket:
     revoked: list[str] = []
     try:
-        opened = open_packet(blob, backend.keys.hpke_private(), station_resolver=_resolver(backend, revoked))
+        try:
+            opened = open_packet(
+                blob, backend.keys.hpke_private(), station_resolver=_resolver(backend, revoked)
+            )
+        except PacketError as exc:
+            # A key made a moment ago by a rotation in another process: read the keys again, once.
+            if exc.code != "unknown_key_id" or not backend.keys.refresh(force=True):
+                raise
+            revoked.clear()
+            opened = open_packet(
+                blob, backend.keys.hpke_private(), station_resolver=_resolver(backend, revoked)
+            )
     except PacketError as exc:
         raise _reject(
-            backend, PACKET_CODES.get(exc.code, "malformed_packet"), station_id, packet_id, exc.code
+            backend, PACKET_CODES.get(exc.code, "malformed_packet"), station_id, packet_id, exc.code, blob
         ) from None
     if revoked:
         # A packet sealed by a revoked station is refused even when another station relays it.
-        raise _reject(backend, "station_revoked", station_id, packet_id)
+        raise _reject(backend, "station_revoked", station_id, packet_id, blob=blob)
     if opened.header.packet_id != packet_id:
-        raise _reject(backend, "packet_id_mismatch", station_id, packet_id)
+        raise _reject(backend, "packet_id_mismatch", station_id, packet_id, blob=blob)
     origin = opened.manifest.station.id
     registered = {
         r["serial"] for r in backend.store.all("SELECT serial FROM devices WHERE station_id = ?", origin)
     }
     for device in opened.manifest.devices:
         if device.serial not in registered:
-            raise _reject(backend, "unregistered_device", station_id, packet_id, device.serial)
+            raise _reject(backend, "unregistered_device", station_id, packet_id, device.serial, blob)
     return opened
 
 
@@ -91,7 +108,7 @@ def submit(backend: Backend, station: Any, packet_id: str, blob: bytes) -> tuple
     digest = hashlib.sha256(blob).hexdigest()
     earlier = backend.store.one("SELECT digest, receipt FROM packets WHERE packet_id = ?", packet_id)
     if earlier is not None:
-        return _answer_resend(backend, station_id, packet_id, digest, earlier)
+        return _answer_resend(backend, station_id, packet_id, digest, earlier, blob)
     opened = _open(backend, station_id, packet_id, blob)
     # Kept (durably) before its acceptance commits: an accepted packet is always there to read.
     backend.objects.put(digest, blob)
@@ -137,14 +154,14 @@ def submit(backend: Backend, station: Any, packet_id: str, blob: bytes) -> tuple
                 (body.received_at, station_id, packet_id),
             )
             return receipt, False
-    return _answer_resend(backend, station_id, packet_id, digest, earlier)
+    return _answer_resend(backend, station_id, packet_id, digest, earlier, blob)
 
 
 def _answer_resend(
-    backend: Backend, station_id: str, packet_id: str, digest: str, earlier: Any
+    backend: Backend, station_id: str, packet_id: str, digest: str, earlier: Any, blob: bytes
 ) -> tuple[models.Receipt, bool]:
     if earlier["digest"] != digest:
-        raise _reject(backend, "packet_id_reused", station_id, packet_id)
+        raise _reject(backend, "packet_id_reused", station_id, packet_id, blob=blob)
     backend.store.event("duplicate", backend.now(), None, station_id, packet_id)
     return models.Receipt(**json.loads(earlier["receipt"])), True
 

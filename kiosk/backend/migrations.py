@@ -71,6 +71,19 @@ CREATE TABLE diagnostics (
     report_id TEXT PRIMARY KEY, station_id TEXT NOT NULL, received_at TEXT NOT NULL, report TEXT NOT NULL);
 """
 
+# The same in both dialects. `backend_keys`: which keys exist and when each is current (the private
+# halves are files in keys/). `rejected_packets`: sealed packets the backend refused, by digest (their
+# bytes under rejected/ in the object store), purged after the retention (`kiosk.backend.retention`).
+_V3 = """
+CREATE TABLE backend_keys (
+    key_id TEXT PRIMARY KEY, kind TEXT NOT NULL, suite TEXT, public_key TEXT NOT NULL,
+    created_at TEXT NOT NULL, active_from TEXT NOT NULL, retire_at TEXT);
+CREATE TABLE rejected_packets (
+    digest TEXT PRIMARY KEY, packet_id TEXT NOT NULL, station_id TEXT NOT NULL, size BIGINT NOT NULL,
+    code TEXT NOT NULL, received_at TEXT NOT NULL);
+CREATE INDEX rejected_packets_received ON rejected_packets (received_at);
+"""
+
 
 MIGRATIONS: tuple[Migration, ...] = (
     # SQLite's version 1 is `store.SCHEMA`, run at every open.
@@ -88,6 +101,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE SEQUENCE folio_numbers;
         SELECT setval('folio_numbers', (SELECT COUNT(*) FROM packets) + 1, false);
         """,
+    ),
+    Migration(
+        3,
+        "keys in the store (rotation reaches every process); rejected packets kept for a while",
+        _V3,
+        _V3,
     ),
 )
 LATEST = MIGRATIONS[-1].version

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from kiosk.backend.storage import object_key
+from kiosk.backend.storage import ACCEPTED, REJECTED, object_key
 from kiosk.private import FILE_MODE, private_dir
 
 
@@ -27,14 +27,30 @@ class ObjectMissing(KeyError):
 class FileObjects:
     """The embedded default: `packets/sha256/ab/<digest>` in the backend's folder, owner-only."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, rejected_root: Path | None = None) -> None:
         self.root = private_dir(root)
+        self.rejected_root = Path(rejected_root) if rejected_root else self.root.parent / REJECTED
 
-    def _path(self, digest: str) -> Path:
-        return self.root / "sha256" / digest[:2] / digest
+    def _path(self, digest: str, root: Path | None = None) -> Path:
+        return (root or self.root) / "sha256" / digest[:2] / digest
 
     def put(self, digest: str, blob: bytes) -> None:
-        path = self._path(digest)
+        self._put(self._path(digest), digest, blob)
+
+    def put_rejected(self, digest: str, blob: bytes) -> None:
+        private_dir(self.rejected_root)
+        self._put(self._path(digest, self.rejected_root), digest, blob)
+
+    def get_rejected(self, digest: str) -> bytes:
+        try:
+            return self._path(digest, self.rejected_root).read_bytes()
+        except FileNotFoundError:
+            raise ObjectMissing(digest) from None
+
+    def delete_rejected(self, digest: str) -> None:
+        self._path(digest, self.rejected_root).unlink(missing_ok=True)
+
+    def _put(self, path: Path, digest: str, blob: bytes) -> None:
         if path.is_file():
             return
         private_dir(path.parent)
@@ -121,23 +137,39 @@ class S3Objects:
                 ):
                     raise
 
-    def _key(self, digest: str) -> str:
-        key = object_key(digest)
+    def _key(self, digest: str, area: str = ACCEPTED) -> str:
+        key = object_key(digest, area)
         return f"{self.prefix}/{key}" if self.prefix else key
 
     def put(self, digest: str, blob: bytes) -> None:
+        self._put(self._key(digest), blob)
+
+    def put_rejected(self, digest: str, blob: bytes) -> None:
+        self._put(self._key(digest, REJECTED), blob)
+
+    def get_rejected(self, digest: str) -> bytes:
+        return self._get(self._key(digest, REJECTED), digest)
+
+    def delete_rejected(self, digest: str) -> None:
+        # S3 answers a delete of a missing key with success: a purge run again is harmless.
+        self.client.delete_object(Bucket=self.bucket, Key=self._key(digest, REJECTED))
+
+    def _put(self, key: str, blob: bytes) -> None:
         # The store checks the bytes it received against their MD5 (Content-MD5) and answers only
         # once they are durable; the SHA-256 in the key is what the backend checks on reading.
         import base64
 
         md5 = base64.b64encode(hashlib.md5(blob, usedforsecurity=False).digest()).decode("ascii")
-        self.client.put_object(Bucket=self.bucket, Key=self._key(digest), Body=blob, ContentMD5=md5)
+        self.client.put_object(Bucket=self.bucket, Key=key, Body=blob, ContentMD5=md5)
 
     def get(self, digest: str) -> bytes:
+        return self._get(self._key(digest), digest)
+
+    def _get(self, key: str, digest: str) -> bytes:
         from botocore.exceptions import ClientError
 
         try:
-            body = self.client.get_object(Bucket=self.bucket, Key=self._key(digest))["Body"].read()
+            body = self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
         except ClientError as exc:
             if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey"):
                 raise ObjectMissing(digest) from None

@@ -15,6 +15,7 @@ from typing import Any
 
 import uvicorn
 
+from kiosk.backend import retention
 from kiosk.backend.app import create_app
 from kiosk.backend.service import Backend, token_hash
 from kiosk.backend.storage import StoreConfig
@@ -31,6 +32,7 @@ class Running:
     enrolment_file: Path
     server: uvicorn.Server
     thread: threading.Thread | None = None
+    purges: retention.Schedule | None = None
 
     def stop(self) -> None:
         """Finish the requests in flight, then drop idle keep-alive connections at once.
@@ -45,6 +47,8 @@ class Running:
                 if not self.server.server_state.tasks:  # no request in flight
                     self.server.force_exit = True
                 self.thread.join(0.05)
+        if self.purges is not None:
+            self.purges.stop()
         self.backend.close()
 
 
@@ -121,9 +125,11 @@ def serve(
     """Foreground server for `kiosk backend serve` (Ctrl-C stops it)."""
     backend, server, sock, url, enrolment = prepare(directory, host, port, clock, storage=storage)
     print(f"kiosk backend listening on {url}\nstation enrolment file: {enrolment}", flush=True)
+    purges = retention.Schedule(backend).start()
     try:
         server.run(sockets=[sock])
     finally:
+        purges.stop()
         backend.close()
 
 
@@ -145,7 +151,7 @@ def start_in_thread(
         if not thread.is_alive() or time.monotonic() > deadline:
             raise RuntimeError("the embedded backend did not start")
         time.sleep(0.02)
-    return Running(backend, url, enrolment, server, thread)
+    return Running(backend, url, enrolment, server, thread, retention.Schedule(backend).start())
 
 
 def enrolment_document(path: Path) -> dict[str, Any]:

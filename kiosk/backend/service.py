@@ -19,6 +19,7 @@ from kiosk.api.envelopes import b64, ed25519_public, request_bytes, unb64
 from kiosk.backend.errors import ApiError
 from kiosk.backend.keys import BackendKeys
 from kiosk.backend.storage import Objects, Records, StoreConfig, open_store
+from kiosk.backend.tls import announced_pins
 from kiosk.clock import Clock, parse_rfc3339, rfc3339, utcnow
 from kiosk.policy import default_policy
 from kiosk.private import private_dir
@@ -48,7 +49,11 @@ class Backend:
         self.store: Records
         self.objects: Objects
         self.store, self.objects = open_store(directory, storage, migrate=migrate)
-        self.keys = BackendKeys(directory / "keys")
+        try:
+            self.keys = BackendKeys(directory / "keys", self.store, clock)
+        except BaseException:
+            self.close()
+            raise
         self.fiel_trust_dir = private_dir(directory / "fiel-trust")
         if self.store.meta("policy") is None:
             self.set_policy(default_policy(1, self.clock(), valid_days=365))
@@ -175,6 +180,7 @@ class Backend:
                 {"key_id": k, "public_key": v} for k, v in self.keys.signing_public_b64().items()
             ],
             "revoked": False,
+            "tls_pins": announced_pins(self.dir / "tls"),
         }
         models.StationConfig.model_validate(config)
         return models.SignedConfig(**self.keys.sign(config))

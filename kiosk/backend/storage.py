@@ -74,7 +74,11 @@ class Records(Protocol):
 
 
 class Objects(Protocol):
-    """Sealed packets by their SHA-256: content-addressed, so a retried put is harmless."""
+    """Sealed packets by their SHA-256: content-addressed, so a retried put is harmless.
+
+    Accepted packets (`put`, `get`) and refused ones (`*_rejected`) live apart: the same bytes may be
+    refused once and accepted later, and purging what was refused must never reach what was accepted.
+    There is no way to delete an accepted packet here at all."""
 
     def put(self, digest: str, blob: bytes) -> None: ...
 
@@ -82,12 +86,30 @@ class Objects(Protocol):
 
     def exists(self, digest: str) -> bool: ...
 
+    def put_rejected(self, digest: str, blob: bytes) -> None: ...
+
+    def get_rejected(self, digest: str) -> bytes: ...
+
+    def delete_rejected(self, digest: str) -> None:
+        """Gone (also when it was already gone: a purge interrupted and run again)."""
+        ...
+
     def close(self) -> None: ...
 
 
-def object_key(digest: str) -> str:
-    """`packets/sha256/ab/abcd…`: two hex digits of fan-out keep any one listing small."""
-    return f"packets/sha256/{digest[:2]}/{digest}"
+ACCEPTED, REJECTED = "packets", "rejected"
+
+
+def object_key(digest: str, area: str = ACCEPTED) -> str:
+    """`packets/sha256/ab/abcd…` (or `rejected/…`): two hex digits of fan-out keep any one listing small."""
+    return f"{area}/sha256/{digest[:2]}/{digest}"
+
+
+def embedded(config: StoreConfig | None) -> bool:
+    """Whether opening with `config` gives the SQLite file in the backend folder (its `backend.db`)."""
+    if config is None and _opener is not None:
+        return False
+    return not (config or StoreConfig.from_env()).database
 
 
 @dataclass(frozen=True)

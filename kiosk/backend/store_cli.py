@@ -109,6 +109,13 @@ def register_load(sub: Any) -> None:
         "--workers", type=int, nargs="+", default=[1], help="ingest processes (several: one run each)"
     )
     load.add_argument("--store", choices=["sqlite", "postgresql"], nargs="+", default=["sqlite"])
+    load.add_argument(
+        "--packet-kb",
+        type=int,
+        default=500,
+        metavar="KB",
+        help="about this size per packet, the institute's order (0: the ~160 KB sample packet)",
+    )
     load.add_argument("--json", action="store_true")
     load.set_defaults(func=_load)
 
@@ -119,7 +126,7 @@ def _load(ctx: Context, args: argparse.Namespace) -> int:
     rows = []
     for kind in args.store:
         for workers in args.workers:
-            result = fleet.run(kind, args.stations, args.packets, workers)
+            result = fleet.run(kind, args.stations, args.packets, workers, packet_kb=args.packet_kb)
             rows.append(result.row())
             if not args.json:
                 print(

@@ -24,10 +24,13 @@ DIR_ENV = "KIOSK_BACKEND_DIR"
 
 def app() -> FastAPI:
     """The factory each worker process calls: its own connections to the store named by the environment."""
+    from kiosk.backend import retention
     from kiosk.backend.app import create_app
     from kiosk.backend.service import Backend
 
-    return create_app(Backend(Path(os.environ[DIR_ENV]), storage=StoreConfig.from_env()))
+    backend = Backend(Path(os.environ[DIR_ENV]), storage=StoreConfig.from_env())
+    retention.Schedule(backend).start()  # a daemon thread: it ends with the worker
+    return create_app(backend)
 
 
 def serve(directory: Path, host: str, port: int, workers: int, storage: StoreConfig | None) -> None:

@@ -3,9 +3,10 @@
 `kiosk backend load --stations N --packets M --workers K [--store sqlite|postgresql]`: the backend is
 `kiosk backend serve --workers K` in a process of its own (TLS on loopback) over SQLite + files, or
 over PostgreSQL + S3 (SeaweedFS) started here in temporary folders. Each station is a process with its
-own data folder, registration and keys; it seals M realistic ten-print + face packets before the
-clock starts, waits for the start, then delivers them one after the other as a kiosk does (the next
-one after the receipt), timing each receipt. Reported: accepted packets per second over the whole
+own data folder, registration and keys; it seals M realistic ten-print + face packets (of the
+institute's ~0.5 MB by default: `--packet-kb`, `kiosk.benches.fleet_packets`) before the clock
+starts, waits for the start, then delivers them one after the other as a kiosk does (the next one
+after the receipt), timing each receipt. Reported: accepted packets per second over the whole
 run, p50/p99 receipt latency, duplicates (the backend's count: each resend answered with the original
 receipt), rejections, and the backend's CPU seconds and peak memory (every ingest process summed).
 """
@@ -234,7 +235,10 @@ def store_parts(kind: str) -> Iterator[tuple[StoreConfig, list[Any]]]:
         cluster.remove()
 
 
-def run(kind: str, stations: int, packets: int, workers: int, root: Path | None = None) -> LoadResult:
+def run(
+    kind: str, stations: int, packets: int, workers: int, root: Path | None = None, packet_kb: int = 0
+) -> LoadResult:
+    """One run; `packet_kb` 0: the ~160 KB sample packet, else packets of about that size."""
     with contextlib.ExitStack() as stack:
         base = (
             Path(root)
@@ -250,7 +254,14 @@ def run(kind: str, stations: int, packets: int, workers: int, root: Path | None 
             join_station(fleet, data_dir, f"Ventanilla {n + 1}")
             children.append(
                 subprocess.Popen(
-                    [sys.executable, "-m", "kiosk.benches.fleet_station", str(data_dir), str(packets)],
+                    [
+                        sys.executable,
+                        "-m",
+                        "kiosk.benches.fleet_station",
+                        str(data_dir),
+                        str(packets),
+                        str(packet_kb),
+                    ],
                     stdin=subprocess.PIPE,
                     stdout=subprocess.PIPE,
                     text=True,

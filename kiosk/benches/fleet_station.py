@@ -1,9 +1,11 @@
-"""One station of the fleet load test: `python -m kiosk.benches.fleet_station DATA_DIR PACKETS`.
+"""One station of the fleet load test: `python -m kiosk.benches.fleet_station DATA_DIR PACKETS [KB]`.
 
 Opens the station registered in DATA_DIR (its keys, its pinned TLS client), seals PACKETS realistic
-ten-print + face packets (each its own person's synthetic prints), prints `{"ready": true}`, waits for
-a line on stdin, then delivers them one after the other as a kiosk does, each resent after a failure
-until its receipt comes (verified against the backend's keys). The last line printed is the report.
+ten-print + face packets (synthetic prints, seven people in turn) of about KB kilobytes each
+(`kiosk.benches.fleet_packets`; 0 or absent: the ~160 KB sample packet), prints `{"ready": true}`,
+waits for a line on stdin, then delivers them one after the other as a kiosk does, each resent after
+a failure until its receipt comes (verified against the backend's keys). The last line printed is
+the report.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 
 
 def main(argv: list[str]) -> int:
+    from kiosk.benches import fleet_packets
     from kiosk.client.http import BackendError
     from kiosk.packet.keys import BackendPublicKey
     from kiosk.packet.samples import sample_manifest, sample_records
@@ -23,16 +26,28 @@ def main(argv: list[str]) -> int:
     from kiosk.station.link import StationLink
 
     data_dir, count = Path(argv[0]), int(argv[1])
+    target_kb = int(argv[2]) if len(argv) > 2 else 0
     link = StationLink.load(data_dir)
     assert link is not None, f"no station registered in {data_dir}"
     keys = StationKeys.load_or_create(data_dir)
     client = link.client(data_dir, keys, timeout=60.0)
     config, _ = client.config()
     recipient = BackendPublicKey.from_json(next(k for k in config.backend_keys if k.current).model_dump())
-    sealed = [
-        seal(sample_manifest(station_id=link.station_id), sample_records(seed=n % 7), keys, recipient)
-        for n in range(count)
-    ]
+    if target_kb > 0:
+        sealed = [
+            seal(
+                fleet_packets.manifest(link.station_id),
+                fleet_packets.records(target_kb, n % 7),
+                keys,
+                recipient,
+            )
+            for n in range(count)
+        ]
+    else:
+        sealed = [
+            seal(sample_manifest(station_id=link.station_id), sample_records(seed=n % 7), keys, recipient)
+            for n in range(count)
+        ]
     kb = sum(len(p.blob) for p in sealed) / max(1, len(sealed)) / 1024
     print(json.dumps({"ready": True}), flush=True)
     sys.stdin.readline()

@@ -62,6 +62,7 @@ class HttpClient:
         self.sign = sign
         self.timeout = timeout
         self.clock = clock
+        self.presented: str | None = None  # the pin (hex SHA-256) of the certificate last served
         self.http = requests.Session()
         self.http.verify = str(pins)  # only the pinned certificates are trusted; no system CAs
         self.http.trust_env = False  # no proxies from the environment between a station and its backend
@@ -144,6 +145,7 @@ class HttpClient:
             raise BackendError("backend.timeout", retryable=True, url=self.url) from None
         except requests.exceptions.RequestException:
             raise BackendError("backend.unreachable", retryable=True, url=self.url) from None
+        self.presented = _presented(answer) or self.presented
         with answer:
             content = _bounded(answer)
             status = answer.status_code
@@ -173,6 +175,17 @@ def signed_headers(
         HEADER_CONTENT_SHA256: body_sha256,
         HEADER_SIGNATURE: b64(sign(request_bytes(method, full_path, stamp, nonce, body_sha256))),
     }
+
+
+def _presented(answer: requests.Response) -> str | None:
+    """Hex SHA-256 of the certificate the server presented on this answer's connection (one of the
+    pins, or the handshake would have failed); None when the connection no longer tells."""
+    try:
+        sock: Any = answer.raw.connection.sock  # type: ignore[union-attr]
+        der = sock.getpeercert(binary_form=True)
+    except (AttributeError, ValueError, OSError):
+        return None
+    return hashlib.sha256(der).hexdigest() if der else None
 
 
 def _bounded(answer: requests.Response) -> bytes:

@@ -1,7 +1,8 @@
 """The station's link to its backend: who it is there, whom it trusts, and the last signed configuration.
 
 Kept in the data directory: `station.json` (station id, backend URL, trusted signing keys),
-`backend-pins.pem` (the pinned TLS certificates: current and next) and `backend-config.json` (the
+`backend-pins.pem` (the pinned TLS certificates: current and next, following the signed configuration:
+`kiosk.station.pins`) and `backend-config.json` (the
 last verified configuration envelope, so a station can start offline and never accept an older policy).
 """
 
@@ -20,10 +21,11 @@ from kiosk.client.http import BackendError, HttpClient
 from kiosk.clock import Clock, parse_rfc3339, rfc3339, utcnow
 from kiosk.errors import KioskError
 from kiosk.private import private_dir, write_private
+from kiosk.station import pins
 from kiosk.station.keys import StationKeys
+from kiosk.station.pins import PINS_FILE
 
 STATE_FILE = "station.json"
-PINS_FILE = "backend-pins.pem"
 CONFIG_FILE = "backend-config.json"
 
 
@@ -129,14 +131,17 @@ def check_clock(client: BackendClient, clock: Clock = utcnow, tolerance_s: float
 def refresh_config(
     link: StationLink, data_dir: Path, keys: StationKeys, timeout: float = 10.0, clock: Clock = utcnow
 ) -> models.StationConfig:
-    """Fetch and verify the configuration; remember it and the newly trusted signing keys."""
+    """Fetch and verify the configuration; remember it, the newly trusted signing keys and the TLS
+    certificates it announces (only once verified: an unsigned configuration changes nothing)."""
     client = link.client(data_dir, keys, timeout, clock)
     try:
         config, envelope = client.config(link.policy_version)
+        presented = client.http.presented
     finally:
         client.http.close()
     if policy_expired(config, clock()):
         raise KioskError("station.policy_expired", expires=config.policy.expires_at)
+    pins.learn(data_dir, config.tls_pins, presented)
     link.policy_version = config.policy.version
     link.signing_keys.update({k.key_id: k.public_key for k in config.receipt_keys})
     link.save(data_dir)

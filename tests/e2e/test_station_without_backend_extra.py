@@ -161,7 +161,13 @@ def test_a_station_without_the_backend_extra_enrols_against_a_served_backend(
     assert result.returncode == 0, result.stderr
     [row] = json.loads(result.stdout)
     assert row["outcome"] == "delivered" and row["receipt_verified"]
-    assert loaded == ["kiosk.backend", "kiosk.backend.cli", "kiosk.backend.store_cli"]  # registrations only
+    registrations = [
+        "kiosk.backend",
+        "kiosk.backend.cli",
+        "kiosk.backend.store_cli",
+        "kiosk.backend.upkeep_cli",
+    ]
+    assert loaded == registrations  # the command modules that register `kiosk backend`, nothing more
 
     embedded, loaded = _station(tmp_path, "enrol", "--simulated", "--embedded", "--count", "1")
     assert embedded.returncode == 1 and "Traceback" not in embedded.stderr

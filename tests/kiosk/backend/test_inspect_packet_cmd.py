@@ -13,13 +13,8 @@ from kiosk.backend.server import start_in_thread
 from kiosk.cli.main import main
 from kiosk.packet.samples import SAMPLE_CURP, sample_manifest
 from kiosk.packet.seal import SealedPacket
+from tests.fixtures.stores import Stores
 from tests.kiosk.backend.support import Joined, add_users, join, sealed
-
-
-@pytest.fixture(autouse=True)
-def _on_each_store() -> None:
-    """Only the embedded store: `inspect-packet` reads a backend folder's SQLite database (an
-    administrator's tool for that store); on PostgreSQL + S3 it is not offered yet (docs/backend.md)."""
 
 
 @dataclass
@@ -38,7 +33,9 @@ def save(folder: Path, name: str, packet: SealedPacket) -> Path:
 
 
 @pytest.fixture(scope="module")
-def scene(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scene]:
+def scene(backend_store: object, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scene]:
+    """One per store (`backend_store`): on PostgreSQL + S3 the command reads the stations and the keys'
+    rows from the database the backend served with, as a deployment's administrator would."""
     root = tmp_path_factory.mktemp("inspect")
     running = start_in_thread(root / "backend")
     add_users(running)
@@ -122,12 +119,16 @@ def test_a_tampered_packet_fails_with_its_reason(
 
 
 def _packet_message(code: str, scene: Scene, blob: bytes) -> str:
-    from kiosk.backend.keys import BackendKeys
+    from kiosk.backend.service import Backend
     from kiosk.packet.errors import PacketError
     from kiosk.packet.open import open_packet
 
-    with pytest.raises(PacketError) as caught:
-        open_packet(blob, BackendKeys(scene.backend_dir / "keys").hpke_private())
+    backend = Backend(scene.backend_dir)
+    try:
+        with pytest.raises(PacketError) as caught:
+            open_packet(blob, backend.keys.hpke_private())
+    finally:
+        backend.close()
     assert caught.value.code == code
     return caught.value.render("en")
 
@@ -156,3 +157,21 @@ def test_a_wrong_backend_directory_is_not_turned_into_a_backend(
         str(scene.backend_dir),
     )
     assert code != 0 and "cannot read the packet" in err
+
+
+def test_inspect_reads_the_store_named_on_the_command_line(
+    scene: Scene, backend_store: Stores | None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As an administrator runs it: `--database` and `--objects` name the institute's store."""
+    if backend_store is None:
+        pytest.skip("the embedded store is the folder's own: there is nothing to name")
+    chosen = backend_store.config(scene.backend_dir)
+    assert chosen.database and chosen.objects
+    argv = ["backend", "inspect-packet", str(scene.delivered), "--backend-dir", str(scene.backend_dir)]
+    code, out, err = run(capsys, *argv, "--database", chosen.database, "--objects", chosen.objects, "--json")
+    assert code == 0, err
+    assert json.loads(out)["received"]["folio"].startswith("ACU-")
+    # Another database (empty of this backend's stations) cannot vouch for the packet's station.
+    other = backend_store.cluster.database()
+    code, _, err = run(capsys, *argv, "--database", other, "--objects", chosen.objects)
+    assert code != 0 and ("migrate" in err or "not a reference backend directory" in err)

@@ -207,7 +207,7 @@ def test_signing_key_rotation_keeps_stations_that_know_only_the_old_key(
     document = json.loads(
         unb64(json.loads((early.data_dir / "backend-config.json").read_text())["envelope"]["payload"])
     )
-    alone = sign_document(document, rotating.backend.keys._signing[new_id], new_id)  # type: ignore[arg-type]
+    alone = sign_document(document, rotating.backend.keys.private_signing(new_id), new_id)
     assert verify_config(alone, trusted(early.link)).station_id == early.station_id
     # A station joining now learns both keys from the rewritten enrolment file.
     late = join(rotating, tmp_path / "late", clock=CLOCK, devices=False)

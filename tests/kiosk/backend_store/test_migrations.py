@@ -97,9 +97,10 @@ def test_postgresql_from_the_previous_version_keeps_data_and_numbering(
 ) -> None:
     url = pg_cluster.database()
     with psycopg.connect(url, autocommit=True) as conn:
-        assert migrate_postgresql(conn, target=LATEST - 1) == list(range(1, LATEST))
-        for n in (1, 2, 3):
+        assert migrate_postgresql(conn, target=1) == [1]
+        for n in (1, 2, 3):  # packets from before receipt numbers came from a sequence (version 2)
             conn.execute("INSERT INTO packets VALUES (%s, %s, %s, %s, %s, %s, %s, %s)", _packet_row(n))
+        assert migrate_postgresql(conn, target=LATEST - 1) == list(range(2, LATEST))
     with pytest.raises(SchemaBehind):  # a backend does not serve an older schema
         PgRecords(url)
     (tmp_path / "keys").mkdir()  # a backend folder (its keys) whose records are in PostgreSQL
@@ -123,3 +124,34 @@ def test_postgresql_from_the_previous_version_keeps_data_and_numbering(
         records.close()
     with psycopg.connect(url) as conn:
         assert postgresql_version(conn) == LATEST
+
+
+def test_the_keys_of_an_install_older_than_the_keys_table_are_taken_over(tmp_path: Path) -> None:
+    """`keys/index.json` named the keys and the current one: the store's rows take them over as they were."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from kiosk.backend.service import Backend
+    from kiosk.packet.keys import BackendPrivateKey
+
+    keys = tmp_path / "keys"
+    keys.mkdir()
+    index: dict[str, dict[str, dict[str, object]]] = {"signing": {}, "hpke": {}}
+    for key_id, current in (("sig-00000001", False), ("sig-00000002", True)):
+        pem = Ed25519PrivateKey.generate().private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+        (keys / f"{key_id}.pem").write_bytes(pem)
+        index["signing"][key_id] = {"current": current}
+    hpke = BackendPrivateKey.generate("x25519")
+    hpke.save(keys / f"{hpke.key_id}.hpke.json")
+    index["hpke"][hpke.key_id] = {"current": True, "suite": "x25519"}
+    (keys / "index.json").write_text(json.dumps(index))
+    backend = Backend(tmp_path)
+    try:
+        assert backend.keys.signing_key_id == "sig-00000002"
+        assert set(backend.keys.signing_public_b64()) == {"sig-00000001", "sig-00000002"}
+        assert backend.keys.hpke_current_id == hpke.key_id
+        assert [k["suite"] for k in backend.keys.hpke_public()] == ["x25519"]
+    finally:
+        backend.close()

@@ -15,7 +15,6 @@ import pytest
 from kiosk.api import models
 from kiosk.backend import operators
 from kiosk.backend.errors import ApiError
-from kiosk.backend.keys import BackendKeys
 from kiosk.backend.server import start_in_thread
 from kiosk.backend.service import Backend
 from kiosk.cli.main import main
@@ -85,8 +84,9 @@ def test_add_person_revoke_station_and_rotate_keys(
         "--nss", "12345678903", "--name", "Persona Sintética", "--birth-date", "2001-01-01",
     )  # fmt: skip
     assert code == 0, err
-    before = BackendKeys(tmp_path / "b" / "keys")
-    old_hpke, old_signing = before.hpke_current_id, before.signing_key_id
+    before = Backend(tmp_path / "b")
+    old_hpke, old_signing = before.keys.hpke_current_id, before.keys.signing_key_id
+    before.close()
     code, out, _ = run(
         capsys, "backend", "rotate-keys", "--backend-dir", directory, "--kind", "hpke", "--json"
     )

@@ -81,14 +81,16 @@ def test_generated_key_ids_follow_the_documented_rule(suite: PacketSuite) -> Non
 
 def test_the_reference_backend_names_keys_by_the_rule(tmp_path: Path) -> None:
     pytest.importorskip("fastapi", reason="the reference backend is the `backend` extra")
-    from kiosk.backend.keys import BackendKeys
+    from kiosk.backend.service import Backend
     from kiosk.packet.keys import default_key_id
 
-    keys = BackendKeys(tmp_path)
+    backend = Backend(tmp_path)
+    keys = backend.keys
     for suite in ("x25519", "mlkem768x25519"):
         key_id = keys.rotate_hpke(suite)
         key = keys.hpke_private()[key_id]
         assert key_id == default_key_id(suite, key.public_key().public_bytes)
+    backend.close()
 
 
 def test_a_header_packet_id_that_is_not_a_uuid7_is_refused() -> None:
