@@ -108,7 +108,8 @@ def test_refused_packets_are_kept_then_purged_and_an_accepted_one_with_the_same_
         assert identifier not in lines[0]
     assert "XEXX" not in lines[0]
     event = running.backend.store.one("SELECT * FROM events WHERE kind = 'purge'")
-    assert event["code"] == "rejected_retention" and event["station_id"] is None and event["packet_id"] is None
+    assert event["code"] == "rejected_retention"
+    assert event["station_id"] is None and event["packet_id"] is None
     station.client.http.close()
 
 
