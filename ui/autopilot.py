@@ -345,7 +345,13 @@ class Autopilot:
         before = set(receipts.receipts_dir().glob("*.pdf")) if receipts.receipts_dir().is_dir() else set()
         self.click("ui.receipt.save_page")
         self.click("ui.receipt.save_roll")
-        made = self.wait_for(lambda: sorted(set(receipts.receipts_dir().glob("*.pdf")) - before), "the PDFs")
+        self.idle()  # both are drawn and written on workers; the first may be on disk long before the other
+
+        def both_written() -> list[Path]:
+            new = sorted(set(receipts.receipts_dir().glob("*.pdf")) - before)
+            return new if len(new) >= 2 else []
+
+        made = self.wait_for(both_written, "the two PDFs")
         for pdf in made:
             shutil.copy(pdf, self.folder / pdf.name)
             self.pdfs.append(pdf.name)
