@@ -199,9 +199,14 @@ def main(argv: list[str] | None = None) -> int:
     if len(args) != 1:
         sys.stderr.write("usage: python -m kiosk.backend.embedded_process DIRECTORY\n")
         return 2
-    # stdout is the channel: anything else the backend prints goes to stderr
-    channel, sys.stdout = sys.stdout, sys.stderr
-    serve(Path(args[0]), sys.stdin, channel)
+    # The channel is the original standard output; whatever else writes to descriptor 1 from now on (a
+    # library's C code as well as Python) lands in the log with standard error, never on the channel.
+    sys.stdout.flush()
+    channel = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    with channel:
+        serve(Path(args[0]), sys.stdin, channel)
     return 0
 
 
