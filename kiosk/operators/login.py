@@ -266,7 +266,7 @@ class Authenticator:
                 raise KioskError("operators.locked", minutes=_minutes(self.lockout.lock_for.total_seconds()))
             raise KioskError("operators.bad_credentials")
         if not self._fresh(entry):
-            hours = int((now - entry.last_online_at) // 3600)
+            hours = int(now - entry.last_online_at) // 3600
             self.audit.append(events.LOGIN_FAILED, actor=key, fields={"why": "offline_too_old"})
             raise KioskError(
                 "operators.offline_too_old", hours=hours, limit=self.policy.offline.login_window_s // 3600
