@@ -175,7 +175,7 @@ def test_empty_and_wrong_lengths() -> None:
         [Message("identity.empty")],
     )
     short = check_curp("boxw-310820", TODAY)
-    assert (short.kind, short.normalized) == ("curp", "BOXW310820")
+    assert (short.input, short.kind, short.normalized) == ("boxw-310820", "curp", "BOXW310820")
     assert short.errors == [Message("identity.curp.length", {"length": 10})]
     assert check_curp(VALID + "1", TODAY).errors == [Message("identity.curp.length", {"length": 19})]
 
@@ -188,4 +188,21 @@ def test_the_result_keeps_what_was_typed_and_the_corrected_value() -> None:
             "identity.corrected",
             {"position": 2, "ordinal": Message("identity.ordinal.2"), "given": "0", "taken": "O"},
         )
+    ]
+
+
+def test_a_wrong_name_letter_does_not_hide_an_impossible_date() -> None:
+    first17 = "&OXW310230HNERXN0"  # & for a letter and 30 February
+    result = check_curp(first17 + check_digit(first17), TODAY)
+    assert [m.code for m in result.errors] == ["identity.bad_char", "identity.bad_date"]
+
+
+def test_python_stdnum_s_refusal_is_named_by_its_reason() -> None:
+    # Never reached through check_curp today (every CURP it accepts, stdnum accepts too): the second
+    # opinion still has to say why it refused, should the two ever disagree.
+    from kiosk.identity.curp import _stdnum_opinion
+
+    assert _stdnum_opinion(VALID) == [] and _stdnum_opinion(with_char(11, "X")) == []
+    assert _stdnum_opinion("BOXW310820HZZRXN09") == [
+        Message("identity.rejected_by_stdnum", {"reason": "InvalidComponent"})
     ]

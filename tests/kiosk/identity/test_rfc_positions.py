@@ -57,6 +57,7 @@ def test_29_february_exists_only_in_leap_years_of_either_century() -> None:
     assert check_rfc("GODE000229GR8").errors == []  # 2000
     assert check_rfc("GODE960229GR8").errors == []  # 1996
     assert [m.code for m in check_rfc("GODE030229GR8").errors] == ["identity.bad_date"]  # 1903, 2003
+    assert [m.code for m in check_rfc("GODE020229GR8").errors] == ["identity.bad_date"]  # 1902, 2002
 
 
 def test_an_inconvenient_word_is_named_at_the_fourth_letter() -> None:
@@ -71,7 +72,8 @@ def test_a_company_s_first_four_characters_are_never_a_word() -> None:
 
 
 def test_a_wrong_check_digit_warns_with_the_expected_one() -> None:
-    result = check_rfc("VACE460910SX6")
+    result = check_rfc("vace-460910-sx6")
+    assert (result.input, result.normalized) == ("vace-460910-sx6", "VACE460910SX6")
     assert result.errors == []
     assert result.warnings == [
         Message(
@@ -116,8 +118,8 @@ def test_empty_and_wrong_lengths() -> None:
         [Message("identity.empty")],
     )
     for typed, length in (("GODE56123", 9), ("GODE561231GR8X", 14)):
-        result = check_rfc(typed)
-        assert (result.kind, result.normalized) == ("rfc", typed)
+        result = check_rfc(typed.lower())
+        assert (result.input, result.kind, result.normalized) == (typed.lower(), "rfc", typed)
         assert result.errors == [Message("identity.rfc.length", {"length": length})]
 
 

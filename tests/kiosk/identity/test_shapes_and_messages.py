@@ -30,6 +30,9 @@ from kiosk.messages import Message
         ("1234567A90", "nss"),  # one other letter too: n - 1 digit-like characters
         ("1234567AB0", "nss"),  # B looks like 8
         ("123456AXY0", "unknown"),
+        ("12345AX890", "unknown"),  # two characters that are no digit: too many
+        ("A234567890", "unknown"),  # an NSS starts with a digit
+        ("GODEX61231GR", "rfc"),  # 12 starting with a letter, even without an RFC's start
         ("BOXW310820HNERXN", "curp"),  # 16: the shortest taken for a CURP
         ("BOXW310820HNERXN0", "curp"),
         ("BOXW310820HNERXN0912", "curp"),  # 20: the longest
@@ -109,7 +112,7 @@ def test_nss_lengths() -> None:
 
 def test_an_nss_read_with_look_alikes() -> None:
     result = check_nss("I2345678903")
-    assert result.valid and result.normalized == "12345678903"
+    assert result.valid and (result.input, result.normalized) == ("I2345678903", "12345678903")
     assert result.warnings == [
         Message(
             "identity.corrected",
@@ -159,6 +162,7 @@ def test_a_registro_patronal_s_positions() -> None:
         ("ñÑ", "ÑÑ"),
         ("a&b#", "A&B#"),  # other punctuation is kept: the checks name it
         ("Ø", "Ø"),  # a letter with no ASCII base is kept as typed
+        ("Й", "Й"),  # and so is one whose base is no ASCII letter
     ],
 )
 def test_what_cleaning_drops_and_keeps(typed: str, cleaned: str) -> None:
