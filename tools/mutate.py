@@ -133,8 +133,10 @@ def run(name: str, workers: int, fresh: bool, only: str | None = None) -> int:
     workdir = prepare(name, settings, fresh)
     targets: list[str] = []
     if only:
-        # Only these mutants: quick to check whether new tests kill the survivors of one module.
-        targets = survivors_matching(workdir, only)
+        # Only these mutants: quick to check whether new tests kill the survivors of one module. Before
+        # the group's first run there are no verdicts yet: mutmut takes the pattern itself then.
+        generated = (workdir / "mutants").is_dir()
+        targets = survivors_matching(workdir, only) if generated else [only]
         if not targets:
             print(f"mutate: no mutant of {name} matching {only!r} is left alive")
             return 0
