@@ -4,9 +4,9 @@ mutmut 3 reads `[tool.mutmut]` from the `pyproject.toml` of its working director
 copy and results in `mutants/` there. To run one group (its modules, its tests) without the others'
 cost, each group gets its own working directory `build/mutate/<group>/`: symbolic links to the
 sources, and a `pyproject.toml` that is the project's with `[tool.mutmut]` narrowed to the group
-(`[tool.kiosk-mutation.groups.<group>]` says which modules and which tests). Results stay there: a
-second run retries the mutants of changed code and those no test killed, and keeps the other
-verdicts; `tools/mutation_report.py` reads them.
+(`[tool.kiosk-mutation.groups.<group>]` says which modules, which tests and, optionally, extra
+`pytest_args`). Results stay there: a second run retries the mutants of changed code and those no
+test killed, and keeps the other verdicts; `tools/mutation_report.py` reads them.
 
 Usage: tools/in-env.sh python tools/mutate.py GROUP|all [--workers N] [--fresh]
 """
@@ -58,6 +58,10 @@ def group_pyproject(text: str, base: dict, group: dict) -> str:
     config = dict(base)
     config["only_mutate"] = list(group["modules"])
     config["pytest_add_cli_args_test_selection"] = list(group["tests"])
+    # Extra pytest arguments for every run of the group (`-k "not postgresql"`: the tests borrowed from
+    # the backend's area run on the embedded store only, not on PostgreSQL + S3 started per mutant).
+    if group.get("pytest_args"):
+        config["pytest_add_cli_args"] = [*config.get("pytest_add_cli_args", []), *group["pytest_args"]]
     table = ["", "[tool.mutmut]"] + [f"{key} = {_toml_value(value)}" for key, value in config.items()]
     return "\n".join(kept + table) + "\n"
 
@@ -129,8 +133,10 @@ def run(name: str, workers: int, fresh: bool, only: str | None = None) -> int:
     workdir = prepare(name, settings, fresh)
     targets: list[str] = []
     if only:
-        # Only these mutants: quick to check whether new tests kill the survivors of one module.
-        targets = survivors_matching(workdir, only)
+        # Only these mutants: quick to check whether new tests kill the survivors of one module. Before
+        # the group's first run there are no verdicts yet: mutmut takes the pattern itself then.
+        generated = (workdir / "mutants").is_dir()
+        targets = survivors_matching(workdir, only) if generated else [only]
         if not targets:
             print(f"mutate: no mutant of {name} matching {only!r} is left alive")
             return 0

@@ -81,7 +81,15 @@ class LockoutPolicy:
         )
 
     def keep_since(self, now: datetime) -> datetime:
-        """Failures older than this can be deleted from a store without changing any answer."""
+        """Failures older than this can be deleted from a store without changing any answer.
+
+        Only when a lock lasts at least the window: the first failure after a lock then comes a window
+        after every failure before it, so older ones never group with newer ones. With a shorter lock,
+        whether a failure was used up by a lock (and so cannot group with the next ones) depends on
+        the whole history since the last success, which must then be kept.
+        """
+        if self.lock_for < self.window:
+            return datetime.min.replace(tzinfo=UTC)
         return now - self.window - self.lock_for - self.window
 
 

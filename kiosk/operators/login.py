@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -43,6 +44,11 @@ OFFLINE_CODES = frozenset({"backend.unreachable", "backend.timeout"})
 def is_offline(exc: BaseException) -> bool:
     """The backend could not be reached at all (not: it answered no, or its certificate is wrong)."""
     return isinstance(exc, BackendError) and exc.api_code is None and exc.message.code in OFFLINE_CODES
+
+
+def _minutes(seconds: float) -> int:
+    """What a locked operator is told to wait: whole minutes, rounded up, never 0."""
+    return max(1, math.ceil(seconds / 60))
 
 
 @dataclass
@@ -110,21 +116,23 @@ class Authenticator:
         return login
 
     def change_password(self, username: str, old: str, new: str) -> None:
+        username = username.strip()  # the audit log names the account as the login does
         if self.client is None:
             raise KioskError("operators.change_needs_backend")
         try:
-            self.client.change_password(username.strip(), old, new)
+            self.client.change_password(username, old, new)
         except BackendError as exc:
             self._failed(username, exc)
             raise
         self.audit.append(events.PASSWORD_CHANGED, actor=username, fields={"station": self.station_id})
-        self.cache.forget(username.strip())
+        self.cache.forget(username)
 
     # -- e.firma --------------------------------------------------------------------------------------------
     def fiel(self, certificate: bytes, key: bytes, password: str) -> OperatorLogin:
         from kiosk.fiel.credential import load_fiel
 
-        fiel = load_fiel(certificate, key, password, datetime.now(UTC))  # wrong password: said here
+        # Wrong password, expired certificate: said here, on the station's clock.
+        fiel = load_fiel(certificate, key, password, datetime.fromtimestamp(self.clock(), UTC))
         number = fiel.certificate.certificate_number
         cache_key = f"fiel:{number}"
         try:
@@ -248,16 +256,17 @@ class Authenticator:
         status = self.lockout.status_at(entry.failures, now)
         if status.locked:
             self.audit.append(events.LOCKED_OUT, actor=key, fields={"offline": True})
-            left = status.seconds_left(datetime.fromtimestamp(now, UTC))
-            raise KioskError("operators.locked", minutes=max(1, -(-left // 60)))
+            raise KioskError(
+                "operators.locked", minutes=_minutes(status.seconds_left(datetime.fromtimestamp(now, UTC)))
+            )
         if not matches(entry):
             failures = self.cache.record_failure(key, now)
             self.audit.append(events.LOGIN_FAILED, actor=key, fields={"why": "offline_credentials"})
             if self.lockout.status_at(failures, now).locked:
-                raise KioskError("operators.locked", minutes=int(self.lockout.lock_for.total_seconds() // 60))
+                raise KioskError("operators.locked", minutes=_minutes(self.lockout.lock_for.total_seconds()))
             raise KioskError("operators.bad_credentials")
         if not self._fresh(entry):
-            hours = int((now - entry.last_online_at) // 3600)
+            hours = int(now - entry.last_online_at) // 3600
             self.audit.append(events.LOGIN_FAILED, actor=key, fields={"why": "offline_too_old"})
             raise KioskError(
                 "operators.offline_too_old", hours=hours, limit=self.policy.offline.login_window_s // 3600

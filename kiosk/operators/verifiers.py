@@ -64,6 +64,8 @@ class VerifierCache:
     def _read(self) -> dict[str, Remembered]:
         try:
             raw = json.loads(self.path.read_text(encoding="utf-8"))
+            if not isinstance(raw, dict):
+                return {}
             return {k: Remembered(**v) for k, v in raw.items()}
         except FileNotFoundError:
             return {}

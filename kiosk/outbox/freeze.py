@@ -19,7 +19,7 @@ def freeze_reason(store: OutboxStore, freeze_policy: Mapping[str, Any], now: flo
     if waiting > freeze_policy["max_undelivered"]:
         return Message("outbox.frozen_count", {"count": waiting, "limit": freeze_policy["max_undelivered"]})
     if oldest is not None and now - oldest > freeze_policy["max_oldest_undelivered_s"]:
-        hours = int((now - oldest) // 3600)
-        limit = int(freeze_policy["max_oldest_undelivered_s"] // 3600)
+        hours = int(now - oldest) // 3600  # whole hours, as the message says them
+        limit = int(freeze_policy["max_oldest_undelivered_s"]) // 3600
         return Message("outbox.frozen_age", {"hours": hours, "limit": limit})
     return None
