@@ -88,18 +88,32 @@ def prepare(name: str, settings: dict, fresh: bool) -> Path:
     return workdir
 
 
+def equivalent_names() -> set[str]:
+    """Mutants listed in tools/mutation_equivalents.toml (no test can kill them: not worth a retry)."""
+    path = ROOT / "tools" / "mutation_equivalents.toml"
+    if not path.exists():
+        return set()
+    return {
+        entry["mutant"] for entry in tomllib.loads(path.read_text(encoding="utf-8")).get("equivalent", [])
+    }
+
+
 def forget_survivors(workdir: Path) -> int:
     """Mark the mutants no test killed as unchecked, so this run tries them against today's tests.
 
     mutmut keeps every verdict until the source changes; a survivor must instead meet each new test.
-    Killed (and timed-out) mutants keep their verdict: a test added later cannot revive them.
+    Killed (and timed-out) mutants keep their verdict: a test added later cannot revive them. Survivors
+    listed as equivalent are not retried (each can cost every covering test, over a minute in the
+    outbox); when their function changes, mutmut makes new mutants of it anyway and the report calls
+    a reason whose change no longer matches stale.
     """
     forgotten = 0
+    equivalent = equivalent_names()
     for meta in (workdir / "mutants").rglob("*.py.meta"):
         data = json.loads(meta.read_text(encoding="utf-8"))
         codes = data["exit_code_by_key"]
         for key, code in codes.items():
-            if code is not None and code not in DETECTED:
+            if code is not None and code not in DETECTED and key not in equivalent:
                 codes[key] = None
                 forgotten += 1
         meta.write_text(json.dumps(data, indent=4), encoding="utf-8")
