@@ -35,15 +35,16 @@ def mask_nss(nss: str) -> str:
 
 def mask_text(text: str) -> str:
     """Mask every identifier-shaped run in free text (log lines, exception messages)."""
+    return _masked(text, RFC_RE, NSS_RE)
+
+
+def _masked(text: str, rfc: re.Pattern[str], nss: re.Pattern[str]) -> str:
     text = CURP_RE.sub(lambda m: mask_curp(m.group(0)), text)
-    text = RFC_RE.sub(lambda m: mask_rfc(m.group(0)), text)
-    return NSS_RE.sub(lambda m: mask_nss(m.group(0)), text)
+    text = rfc.sub(lambda m: mask_rfc(m.group(0)), text)
+    return nss.sub(lambda m: mask_nss(m.group(0)), text)
 
 
 def forms_in_logs(text: str) -> set[str]:
     """Every way `text` may stand in a log: whole, masked by today's rules, or by the earlier looser ones
     (an upgraded station keeps its old audit log, and its sealed packets must still be found)."""
-    earlier = CURP_RE.sub(lambda m: mask_curp(m.group(0)), text)
-    earlier = _RFC_RE_UNTIL_2026_12.sub(lambda m: mask_rfc(m.group(0)), earlier)
-    earlier = _NSS_RE_UNTIL_2026_12.sub(lambda m: mask_nss(m.group(0)), earlier)
-    return {text, mask_text(text), earlier}
+    return {text, mask_text(text), _masked(text, _RFC_RE_UNTIL_2026_12, _NSS_RE_UNTIL_2026_12)}

@@ -20,16 +20,12 @@ ARENAS = 2
 
 def limit_malloc_arenas(arenas: int = ARENAS) -> bool:
     """True when the limit was applied (glibc on Linux, not overridden by the environment)."""
-    if not sys.platform.startswith("linux") or "MALLOC_ARENA_MAX" in os.environ:
+    if "MALLOC_ARENA_MAX" in os.environ:
         return False
-    name = ctypes.util.find_library("c")
-    if name is None:
+    mallopt = getattr(_LIBC, "mallopt", None)
+    if mallopt is None:  # not Linux, or musl and other C libraries
         return False
-    try:
-        libc = ctypes.CDLL(name)
-        return bool(libc.mallopt(M_ARENA_MAX, arenas))
-    except (OSError, AttributeError):  # musl and other C libraries have no mallopt
-        return False
+    return bool(mallopt(M_ARENA_MAX, arenas))
 
 
 def _libc() -> ctypes.CDLL | None:
