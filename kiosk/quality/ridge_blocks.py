@@ -21,7 +21,7 @@ are inputs to a fitted model, not a replacement for NFIQ 2, which still decides 
 
 from __future__ import annotations
 
-from functools import cache, lru_cache
+from functools import cache
 
 import numpy as np
 
@@ -188,15 +188,16 @@ def _orientation_flow(theta: np.ndarray, inside: np.ndarray) -> np.ndarray:
     return ((change - minimum) / span)[whole & (change > minimum)]
 
 
-@lru_cache(maxsize=8)
-def _offsets(rows: tuple[int, int], cols: tuple[int, int], width: int) -> np.ndarray:
-    """The window table as offsets into an image `width` wide; outside the block points far away."""
+@cache
+def _window_parts(rows: tuple[int, int], cols: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """The window table as (row, column) inside the 36x36 window; a pixel outside reads the window's corner.
+
+    The corner is what the live model was fitted on (the earlier table's "far away" marker wrapped to 0).
+    Rows and columns, not offsets, so that one table serves every frame width: a table of offsets per
+    width held ~3 MB each, and the live frames, the crops and the stills have many widths."""
     table = _window_table(rows, cols)
-    wy, wx = np.divmod(table, WINDOW)
-    return np.where(table >= 0, wy * width + wx, _OUTSIDE).astype(np.int64)
-
-
-_OUTSIDE = 1 << 40
+    wy, wx = np.divmod(np.where(table >= 0, table, 0), WINDOW)
+    return wy.astype(np.int32), wx.astype(np.int32)
 
 
 def _gather(
@@ -211,7 +212,8 @@ def _gather(
     index = np.clip(((theta + np.pi) / (2 * np.pi) * ANGLES).astype(np.int64), 0, ANGLES - 1)
     block_row, block_col = np.divmod(chosen, cols)
     corner = block_row * BLOCK * width + block_col * BLOCK  # the 36x36 window starts OFFSET before the block
-    positions = _offsets(*window, width)[index] + corner[:, None, None]
+    wy, wx = _window_parts(*window)
+    positions = wy[index] * np.int32(width) + wx[index] + corner[:, None, None]
     return flat[np.minimum(positions, flat.size - 1)]
 
 
