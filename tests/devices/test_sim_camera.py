@@ -179,3 +179,19 @@ def test_unplugged_camera_ends_the_stream(camera: SimCamera) -> None:
         with pytest.raises(Disconnected):
             while True:
                 stream.read(WAIT)
+
+
+def test_the_noise_changes_for_three_frames_in_a_row_from_one_field_per_size(camera: SimCamera) -> None:
+    simulation: Any = camera.simulation  # type: ignore[attr-defined]
+    simulation.set_scene("no_face")  # the wall alone: all that changes is the noise
+    size = (64, 48)
+    wall = simulation._wall(size).astype(int)
+    frames = [simulation.render(size, 0.0, index).astype(int) for index in range(4)]
+    for frame in frames:
+        noise = frame - wall
+        assert np.abs(noise).max() == 2 and abs(noise.mean()) < 0.1  # about ±2 grey levels, zero mean
+    assert not np.array_equal(frames[0], frames[1]) and not np.array_equal(frames[1], frames[2])
+    assert not np.array_equal(frames[0], frames[2])
+    assert np.array_equal(frames[0], frames[3])
+    plus, minus = simulation._noise[size]
+    assert plus.nbytes == minus.nbytes == (48 + 2) * 64 * 3  # one field, two rows taller than the frame
