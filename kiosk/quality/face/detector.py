@@ -124,11 +124,28 @@ class FaceDetector:
                 min_tracking_confidence=0.5,
             )
         )
-        self._crop_mesh: Any = None
         self._min_confidence = min_confidence
+        # Crops are meshed by a still-image graph (~27 MB each). A still's own mesh is one; a still that
+        # shares a preview's graphs lends its mesh to that preview too, so neither builds another.
+        self._still = still
+        self._crop_mesh: Any = self._mesh if still else None
+        self._owns_crop_mesh = False
+        self._borrower: FaceDetector | None = None
+        if still and share is not None and not share._still:
+            share._borrow_crop_mesh(self)
+
+    def _borrow_crop_mesh(self, lender: FaceDetector) -> None:
+        if self._owns_crop_mesh and self._crop_mesh is not None:
+            self._crop_mesh.close()
+        self._crop_mesh, self._owns_crop_mesh = lender._mesh, False
+        lender._borrower = self
 
     def close(self) -> None:
-        for graph in (self._detector if self._owns_detector else None, self._mesh, self._crop_mesh):
+        if self._borrower is not None:  # the lent mesh closes now: the borrower builds its own if it must
+            self._borrower._crop_mesh, self._borrower._owns_crop_mesh = None, False
+            self._borrower = None
+        own_crop = self._crop_mesh if self._owns_crop_mesh else None
+        for graph in (self._detector if self._owns_detector else None, self._mesh, own_crop):
             if graph is not None:
                 graph.close()
         self._crop_mesh = None
@@ -159,6 +176,7 @@ class FaceDetector:
         if x1 - x0 < 8 or y1 - y0 < 8:
             return None
         if self._crop_mesh is None:
+            self._owns_crop_mesh = True
             self._crop_mesh = warmed(
                 lambda: self._face_mesh.FaceMesh(
                     static_image_mode=True,

@@ -158,3 +158,24 @@ def test_a_far_away_face_is_found_and_asked_to_come_closer(
     distance = result.measures["inter_eye_distance"].value
     assert distance is not None and distance == pytest.approx(100 * factor, rel=0.15)
     assert result.guidance is not None and result.guidance.code == "quality.face.come_closer"
+
+
+def test_a_face_step_meshes_a_far_face_on_its_crop_with_the_still_s_graph(still: np.ndarray) -> None:
+    """The preview borrows the still's still-image mesh for crops (one graph less, ~27 MB); when the still
+    closes first, the preview builds its own rather than use a closed graph."""
+    far = fs.small(still, 0.3)
+    preview = FaceAnalyzer(FacePolicy(), still=False)
+    try:
+        still_analyzer = FaceAnalyzer(FacePolicy(), still=True, share=preview)
+        lent = still_analyzer._detector._mesh
+        assert preview._detector._crop_mesh is lent and still_analyzer._detector._crop_mesh is lent
+        for analyzer in (preview, still_analyzer):
+            result = analyzer.analyze(far)
+            assert result.faces == 1 and result.measures["inter_eye_distance"].value is not None
+        still_analyzer.close()
+        assert preview._detector._crop_mesh is None
+        result = preview.analyze(far)  # the crop again, on a graph of its own
+        assert result.faces == 1 and result.measures["inter_eye_distance"].value is not None
+        assert preview._detector._crop_mesh is not None and preview._detector._crop_mesh is not lent
+    finally:
+        preview.close()
