@@ -45,15 +45,15 @@ class DemoPerson:
     def _grow_fingers(self, person: SyntheticPerson) -> None:
         """A synthetic finger takes a quarter of a second to grow: grow this person's ten while the clerk
         types, not when the demo's button is pressed (that is the simulator's cost, not the kiosk's)."""
-        from devices.synth import master_print
-        from devices.synth.ridges import forget_filters
+        from devices.sim import prints
 
         ready = self.fingers_ready = threading.Event()
+        maker = prints.current()  # in the demo, a process of its own (see devices.sim.prints)
 
         def grow() -> None:
-            for finger in Finger:
-                master_print(person.finger_seed, finger)
-            forget_filters()  # the ten are cached: the growth's filters are not needed until the next person
+            for finger in Finger:  # one at a time: a touch asked for meanwhile waits for one finger only
+                maker.grow(person.finger_seed, finger)
+            maker.forget_filters()  # the ten are cached: the filters are not needed until the next person
             ready.set()
 
         threading.Thread(target=grow, name="demo-fingers", daemon=True).start()

@@ -53,3 +53,17 @@ def give_back() -> bool:
     if trim is None:  # musl and other C libraries
         return False
     return bool(trim(0))
+
+
+def peak_mb(pid: int) -> float:
+    """A process's peak resident size in MB (Linux's `VmHWM`); 0.0 where that cannot be read (another
+    system, a process already gone). The demo reports each of its processes apart: the station's own
+    figure is the one the target is for."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024.0, 1)
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0.0

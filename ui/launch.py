@@ -51,10 +51,18 @@ def _warm_up(station: Any) -> None:
     from kiosk.enrol.flow import _face_policy
 
     def warm() -> None:
+        from kiosk.process_memory import give_back
         from kiosk.quality import live, matching, nfiq2  # noqa: F401 (imported for their start-up cost)
 
+        # Building an NFIQ 2 extractor parses its forest through 70-130 MB of temporaries: one at a time,
+        # each given back before the next, and before anything else holds memory (the first capture used
+        # to build both on top of the live frames: the station's peak).
+        for compute_nfiq2 in (True, False):
+            nfiq2.extractor(compute_nfiq2)
+            give_back()
         live.warm_up()
         station.warm_up_face(_face_policy(station.policy))
+        give_back()
 
     threading.Thread(target=warm, name="warm-up", daemon=True).start()
 
@@ -137,6 +145,48 @@ def demo_folder(ctx: Any) -> Path:
     return Path(tempfile.mkdtemp(prefix="kiosk-demo-")) / "station"
 
 
+def _simulated_prints_apart() -> tuple[Any, Any]:
+    """The demo reader's fingers are grown in a process of their own (as a real sensor is not in the
+    station's memory); returns (the child or None, the source it replaced). A frozen build has no
+    `python -m` to start it with, and one that cannot start is no reason to stop the demo: then the
+    prints are made here."""
+    import logging
+
+    from devices.sim import prints
+
+    if getattr(sys, "frozen", False):
+        return None, prints.current()
+    try:
+        child = prints.ChildPrints.start()
+    except (OSError, RuntimeError) as exc:
+        logging.getLogger(__name__).warning("print simulator not started (%s): prints made here", exc)
+        return None, prints.current()
+    return child, prints.use(child)
+
+
+def _simulated_prints_back(child: Any, previous: Any) -> None:
+    from devices.sim import prints
+
+    prints.use(previous)
+    if child is not None:
+        child.close()
+
+
+def _process_peaks(backend: Any) -> dict[str, float]:
+    """Each process's peak resident memory (MB): the station's own, and the demo's two stand-ins (its
+    backend and its print simulator), which are other programs in the field and are reported apart."""
+    from devices.sim import prints
+    from kiosk.process_memory import peak_mb
+
+    maker = prints.current()
+    process = getattr(backend, "process", None)
+    return {
+        "station_peak_mb": peak_mb(os.getpid()),
+        "backend_process_peak_mb": peak_mb(process.pid) if process is not None else 0.0,
+        "print_simulator_peak_mb": peak_mb(maker.pid) if hasattr(maker, "pid") else 0.0,
+    }
+
+
 def open_demo(data_dir: Path) -> tuple[Any, Any, Any]:
     """The embedded backend, the station joined to it with its simulated devices registered."""
     from kiosk.demo import DemoPerson
@@ -179,19 +229,36 @@ def run_demo(
     quit_after: int | None,
     role: str = "clerk",
 ) -> int:
+    _check_display()
+    data_dir = demo_folder(ctx)
+    child, previous = _simulated_prints_apart()
+    try:
+        if autopilot and role == "technician":
+            from kiosk.station.setup import needed
+
+            if needed(data_dir):
+                folder = screenshots or data_dir.parent / "screenshots"
+                return _technician_first_run(ctx, data_dir, folder, as_json)
+        return _run_demo_window(ctx, data_dir, autopilot, screenshots, as_json, screenshot, quit_after, role)
+    finally:
+        _simulated_prints_back(child, previous)
+
+
+def _run_demo_window(
+    ctx: Any,
+    data_dir: Path,
+    autopilot: bool,
+    screenshots: Path | None,
+    as_json: bool,
+    screenshot: Path | None,
+    quit_after: int | None,
+    role: str,
+) -> int:
     from kiosk.enrol.desk import Desk
     from kiosk.enrol.runner import close_station
     from ui.shell import Shell
     from ui.widgets.demo_panel import DemoPanel
 
-    _check_display()
-    data_dir = demo_folder(ctx)
-    if autopilot and role == "technician":
-        from kiosk.station.setup import needed
-
-        if needed(data_dir):
-            folder = screenshots or data_dir.parent / "screenshots"
-            return _technician_first_run(ctx, data_dir, folder, as_json)
     backend, station, person = open_demo(data_dir)
     try:
         _start_services(station, ctx)
@@ -215,6 +282,7 @@ def run_demo(
             folder = screenshots or data_dir.parent / "screenshots"
             summary = Autopilot(shell, backend.account("clerk"), backend.account("supervisor"), folder).run()
             summary["startup_ms"] = round(startup_ms, 1)
+            summary["figures"] = {**summary.get("figures", {}), **_process_peaks(backend)}
             summary["data_dir"] = str(data_dir)
             summary["screenshots"] = str(folder)
             if as_json:

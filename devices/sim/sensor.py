@@ -81,16 +81,15 @@ class FingerprintSimulation(UnitControl):
             path = self._replay[self._replay_next % len(self._replay)]
             self._replay_next += 1
             return self.place_image(_load_grey(path), label=f"replay {path.name}", lift_early=lift_early)
-        from devices.synth import Condition, impression, master_print
+        from devices.sim import prints
+        from devices.synth import Condition
 
         position = Finger.parse(finger) if not isinstance(finger, Finger) else finger
         if isinstance(condition, str):
             condition = Condition(condition)
-        imp = impression(master_print(person_seed, position), rng, condition)
+        image, params = prints.current().press(person_seed, position, rng, condition)
         label = f"person {person_seed} {position.slug}" + (f" ({condition.kind})" if condition else "")
-        return self._put(
-            np.ascontiguousarray(imp.image, dtype=np.uint8), label, lift_early, rng, dict(imp.params)
-        )
+        return self._put(image, label, lift_early, rng, params)
 
     def place_image(self, image: Image, label: str = "image", *, lift_early: bool = False) -> Placement:
         """Put a given greyscale image on the sensor (a real print from a replay folder, a test pattern)."""

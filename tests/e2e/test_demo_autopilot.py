@@ -44,5 +44,8 @@ def test_the_autopilot_enrols_a_synthetic_person_through_the_screens(tmp_path: P
     assert {"letter", "roll"} <= {p.stem.rsplit("-", 1)[-1] for p in shots.glob("*.pdf")}
     figures = summary["figures"]
     assert figures["finger_preview_fps"] > 0 and figures["face_preview_fps"] > 0
+    # each process's peak, apart: the station's (the target's), the backend's and the print simulator's
+    assert figures["station_peak_mb"] > 0
+    assert figures["backend_process_peak_mb"] > 0 and figures["print_simulator_peak_mb"] > 0
     # The station's own folder holds no image of the person: only the screenshots folder (synthetic) does.
     assert find_plaintext_images(tmp_path / "station") == []
