@@ -22,8 +22,8 @@ from kiosk.errors import KioskError
 from kiosk.evented import Event
 from kiosk.messages import Message
 from kiosk.quality.face import FacePolicy
-from ui.qt import QHBoxLayout, Qt, QVBoxLayout
-from ui.screens.base import Screen
+from ui.qt import QHBoxLayout, QVBoxLayout
+from ui.screens.live_capture import LiveCaptureScreen
 from ui.widgets.confirm import ConfirmPanel
 from ui.widgets.face_preview import FacePreview
 from ui.widgets.live_job import LiveJob, Run
@@ -36,7 +36,7 @@ def measures(names: tuple[str, ...] | list[str]) -> list[Message]:
     return [Message(f"quality.face.measure.{name}") for name in names]
 
 
-class FaceScreen(Screen):
+class FaceScreen(LiveCaptureScreen):
     name = "face"
     heading_code = "ui.face.heading"
 
@@ -110,22 +110,6 @@ class FaceScreen(Screen):
         self._pump()
         if self.accept_button.isVisible():
             self.accept_button.setFocus()
-
-    def showEvent(self, event: Any) -> None:  # noqa: N802 (Qt's name)
-        super().showEvent(event)
-        self._pump()
-
-    def keyPressEvent(self, event: Any) -> None:  # noqa: N802 (Qt's name)
-        """Enter confirms what the open confirmation asks (buttons outside dialogs ignore Enter)."""
-        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-        if enter and self.confirm.isVisible() and self.confirm.confirm.isEnabled():
-            self.confirm.confirm.click()
-            return
-        super().keyPressEvent(event)
-
-    def hideEvent(self, event: Any) -> None:  # noqa: N802 (Qt's name)
-        super().hideEvent(event)
-        self.live.cancel()  # the camera is not watched behind another screen
 
     # -- the live job ---------------------------------------------------------------------------------------
     def _wanted(self) -> bool:

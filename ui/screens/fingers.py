@@ -25,9 +25,9 @@ from kiosk.enrol.flow import Enrolment, Step
 from kiosk.errors import KioskError
 from kiosk.evented import Event
 from kiosk.messages import Message
-from ui.qt import QHBoxLayout, Qt, QTimer, QVBoxLayout
-from ui.screens.base import Screen
+from ui.qt import QHBoxLayout, QTimer, QVBoxLayout
 from ui.screens.finger_lines import finger_name, marks, verdict_line
+from ui.screens.live_capture import LiveCaptureScreen
 from ui.widgets.confirm import ConfirmPanel
 from ui.widgets.exception_panel import ExceptionPanel
 from ui.widgets.hands import HandsDiagram
@@ -39,7 +39,7 @@ QUIET = {"enrol.no_finger"}  # a timeout with nobody at the reader: just wait ag
 DECIDED = (Verdict.NEEDS_CONFIRMATION, Verdict.NEEDS_EXCEPTION)
 
 
-class FingersScreen(Screen):
+class FingersScreen(LiveCaptureScreen):
     name = "fingers"
     heading_code = "ui.fingers.heading"
 
@@ -139,22 +139,6 @@ class FingersScreen(Screen):
         self._refresh()
         self.exception_button.setFocus()
         self._pump()
-
-    def showEvent(self, event: Any) -> None:  # noqa: N802 (Qt's name)
-        super().showEvent(event)
-        self._pump()
-
-    def keyPressEvent(self, event: Any) -> None:  # noqa: N802 (Qt's name)
-        """Enter confirms what the open confirmation asks (buttons outside dialogs ignore Enter)."""
-        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-        if enter and self.confirm.isVisible() and self.confirm.confirm.isEnabled():
-            self.confirm.confirm.click()
-            return
-        super().keyPressEvent(event)
-
-    def hideEvent(self, event: Any) -> None:  # noqa: N802 (Qt's name)
-        super().hideEvent(event)
-        self.live.cancel()  # never a capture behind another screen
 
     # -- capturing ------------------------------------------------------------------------------------------
     def _wanted(self) -> Finger | None:
