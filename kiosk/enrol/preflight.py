@@ -24,10 +24,12 @@ Check = Callable[[StationContext, OperatorLogin], Message | None]
 
 
 def role(station: StationContext, operator: OperatorLogin) -> Message | None:
-    if not operator.session.can(Permission.CAPTURE_BIOMETRICS):
-        return Message("roles.forbidden", {"role": operator.session.role.value, "permission": "enrol"})
+    # The ended session first: can() is false for any ended session, so checking the role first
+    # would tell a clerk whose session timed out that the role forbids enrolling.
     if not operator.session.active:
         return Message("operators.session_ended")
+    if not operator.session.can(Permission.CAPTURE_BIOMETRICS):
+        return Message("roles.forbidden", {"role": operator.session.role.value, "permission": "enrol"})
     return None
 
 

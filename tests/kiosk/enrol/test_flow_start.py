@@ -39,8 +39,11 @@ def test_a_technician_cannot_open_a_session(bench: Bench) -> None:
 def test_an_ended_operator_session_cannot_open_a_session(bench: Bench) -> None:
     login = bench.login()
     login.session.end("logout")
-    with pytest.raises(KioskError):
+    with pytest.raises(KioskError) as caught:
         Enrolment.start(bench.station, login)
+    # Said as the session that ended, not as a role that may not enrol (the clerk may enrol).
+    assert caught.value.message.code == "operators.session_ended"
+    assert not session_lock.enrolment_open(bench.station.data_dir)
 
 
 def test_a_revoked_station_refuses(bench: Bench) -> None:
