@@ -10,6 +10,7 @@ import inspect
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -125,12 +126,12 @@ def test_the_manifest_table_names_every_field_and_value_of_the_schema() -> None:
     assert set(table) == set(SCHEMA["properties"])
     defs, props = SCHEMA["$defs"], SCHEMA["properties"]
 
-    def enum(schema: dict[str, object]) -> list[str]:
-        values = schema.get("enum") or next(
+    def enum(schema: dict[str, Any]) -> list[str]:
+        values: list[Any] = schema.get("enum") or next(
             (o["enum"] for o in schema.get("oneOf", []) if isinstance(o, dict) and "enum" in o),
-            [],  # type: ignore[union-attr]
+            [],
         )
-        return [v for v in values if v is not None]  # type: ignore[union-attr]
+        return [v for v in values if v is not None]
 
     expected = {
         "operator": [enum(props["operator"]["properties"][f]) for f in ("role", "login")],
@@ -180,10 +181,11 @@ def test_section_8s_key_id_rule_is_the_one_the_keys_follow() -> None:
         public = key.public_key().public_bytes
         assert key.key_id == f"{prefix}-{hashlib.sha256(public).hexdigest()[:digits]}"
         assert KEY_ID_RE.match(key.key_id)
+    found = re.search(r"```json\n(\{.*?\})\n", section("8"), re.S)
+    assert found is not None
     example = json.loads(
-        re.search(r"```json\n(\{.*?\})\n", section("8"), re.S)
-        .group(1)
-        .replace('"xwing-…"', '"k"')  # type: ignore[union-attr]
+        found.group(1)
+        .replace('"xwing-…"', '"k"')
         .replace('"mlkem768x25519" | "x25519"', '"x25519"')
         .replace('"<base64 of 1216 or 32 bytes>"', '""')
     )

@@ -24,7 +24,11 @@ from kiosk.packet import BackendPrivateKey, PacketSuite
 from .reference_opener import decapsulate, key_schedule
 
 EXTERNAL = Path(__file__).parent / "vectors" / "external"
-AEADS = {1: (AESGCM, 16), 2: (AESGCM, 32), 3: (ChaCha20Poly1305, 32)}
+AEADS: dict[int, tuple[type[AESGCM] | type[ChaCha20Poly1305], int]] = {
+    1: (AESGCM, 16),
+    2: (AESGCM, 32),
+    3: (ChaCha20Poly1305, 32),
+}
 
 
 def _load(name: str) -> dict[str, Any]:

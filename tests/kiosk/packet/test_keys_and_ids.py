@@ -59,10 +59,10 @@ def test_uuid7_layout_and_order(monkeypatch: pytest.MonkeyPatch) -> None:
     value = uuid7(moment)
     assert value.version == 7 and value.variant == uuid.RFC_4122
     assert uuid7_time(value) == datetime(2025, 1, 15, 16, tzinfo=UTC)
-    ids = [uuid7() for _ in range(3000)]  # many per millisecond: the counter keeps them ordered
-    assert ids == sorted(ids) and len(set(ids)) == len(ids)
+    made = [uuid7() for _ in range(3000)]  # many per millisecond: the counter keeps them ordered
+    assert made == sorted(made) and len(set(made)) == len(made)
     earlier = uuid7(moment - 1000)  # a clock that steps back never makes an id go backwards
-    assert earlier > ids[-1]
+    assert earlier > made[-1]
     text = new_packet_id()
     assert is_uuid7(text) and not is_uuid7(text.upper()) and not is_uuid7(str(uuid.uuid4()))
     assert abs(uuid7_time(text) - datetime.now(UTC)) < timedelta(seconds=5)

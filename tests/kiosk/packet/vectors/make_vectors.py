@@ -77,6 +77,7 @@ def record_fields(records: dict[str, bytes]) -> dict[str, object]:
     """What a decoder should read from the two records' headers (section 6), images not decoded."""
     (view,) = iso19794_4.parse(records["fingers"]).views
     (face,) = iso19794_5.parse(records["face"]).faces
+    assert view.captured_at is not None and face.captured_at is not None  # the station always writes them
     return {
         "fingers": [
             {
