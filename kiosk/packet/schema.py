@@ -126,13 +126,45 @@ def _items(value: Any, argument: Any, _s: Any, root: Any, path: str) -> Iterator
             yield from _check(item, argument, root, f"{path}[{index}]")
 
 
-def _bound(kind: Any, test: Callable[[Any, Any], bool], message: str) -> Callable[..., Iterator[str]]:
-    def checker(value: Any, argument: Any, _s: Any, _r: Any, path: str) -> Iterator[str]:
-        applies = isinstance(value, kind) and not isinstance(value, bool)
-        if applies and not test(value, argument):
-            yield f"{path}: {message} {argument}"
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
-    return checker
+
+# The bounds are plain functions called per check (not closures made once at import), so that each
+# comparison is the code that runs when a document is validated.
+def _minimum(value: Any, argument: Any, _s: Any, _r: Any, path: str) -> Iterator[str]:
+    if _is_number(value) and value < argument:
+        yield f"{path}: less than {argument}"
+
+
+def _maximum(value: Any, argument: Any, _s: Any, _r: Any, path: str) -> Iterator[str]:
+    if _is_number(value) and value > argument:
+        yield f"{path}: more than {argument}"
+
+
+def _min_length(value: Any, argument: int, _s: Any, _r: Any, path: str) -> Iterator[str]:
+    if isinstance(value, str) and len(value) < argument:
+        yield f"{path}: shorter than {argument}"
+
+
+def _max_length(value: Any, argument: int, _s: Any, _r: Any, path: str) -> Iterator[str]:
+    if isinstance(value, str) and len(value) > argument:
+        yield f"{path}: longer than {argument}"
+
+
+def _min_items(value: Any, argument: int, _s: Any, _r: Any, path: str) -> Iterator[str]:
+    if isinstance(value, list) and len(value) < argument:
+        yield f"{path}: fewer items than {argument}"
+
+
+def _max_items(value: Any, argument: int, _s: Any, _r: Any, path: str) -> Iterator[str]:
+    if isinstance(value, list) and len(value) > argument:
+        yield f"{path}: more items than {argument}"
+
+
+def _max_properties(value: Any, argument: int, _s: Any, _r: Any, path: str) -> Iterator[str]:
+    if isinstance(value, dict) and len(value) > argument:
+        yield f"{path}: more properties than {argument}"
 
 
 def _pattern(value: Any, argument: str, _s: Any, _r: Any, path: str) -> Iterator[str]:
@@ -176,11 +208,11 @@ _KEYWORDS: dict[str, Callable[..., Iterator[str]]] = {
     "format": _format,
     "oneOf": _one_of,
     "$ref": _ref,
-    "minLength": _bound(str, lambda v, a: len(v) >= a, "shorter than"),
-    "maxLength": _bound(str, lambda v, a: len(v) <= a, "longer than"),
-    "minimum": _bound(int | float, lambda v, a: v >= a, "less than"),
-    "maximum": _bound(int | float, lambda v, a: v <= a, "more than"),
-    "minItems": _bound(list, lambda v, a: len(v) >= a, "fewer items than"),
-    "maxItems": _bound(list, lambda v, a: len(v) <= a, "more items than"),
-    "maxProperties": _bound(dict, lambda v, a: len(v) <= a, "more properties than"),
+    "minLength": _min_length,
+    "maxLength": _max_length,
+    "minimum": _minimum,
+    "maximum": _maximum,
+    "minItems": _min_items,
+    "maxItems": _max_items,
+    "maxProperties": _max_properties,
 }
