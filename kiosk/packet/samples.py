@@ -32,6 +32,10 @@ SAMPLE_CURP = "XEXX010101HNEXXXA4"
 
 def synthetic_finger(seed: int, width: int = 400, height: int = 500) -> np.ndarray:
     """A fingerprint-like pattern (curved ridges in an elliptic pad) that WSQ compresses realistically."""
+    # pragma: no mutate block
+    # (Mutation testing leaves the drawing alone: it is a picture for tests, not a rule, and no test
+    # could tell one ridge spacing from another without restating the formula. What the records made
+    # from it must be is tested in tests/kiosk/packet/test_sample_enrolments.py.)
     rng = np.random.default_rng(seed)
     y, x = np.mgrid[0:height, 0:width].astype(np.float32)
     cx, cy = width * rng.uniform(0.4, 0.6), height * rng.uniform(0.4, 0.55)
@@ -54,6 +58,8 @@ def token_eyes(width: int) -> tuple[tuple[int, int], tuple[int, int]]:
 def synthetic_face(width: int = 480, height: int = 640) -> np.ndarray:
     """An RGB portrait-like picture: background gradient, skin ellipse, two eyes where a token image
     of this width has them (ISO/IEC 19794-5 token geometry, width:height = 3:4)."""
+    # pragma: no mutate block
+    # (a picture for tests, not a rule: see synthetic_finger)
     y, x = np.mgrid[0:height, 0:width].astype(np.float32)
     image = np.empty((height, width, 3), np.float32)
     image[..., 0] = 180 + 40 * y / height
