@@ -178,3 +178,23 @@ def test_nothing_may_follow_the_signatures() -> None:
     good = container(manifest_section(), signatures_section())
     assert refused(good + b"\x00") == "1 bytes after the last section"
     assert refused(good + b"\x00" * 7) == "7 bytes after the last section"
+
+
+def test_the_seven_byte_start_alone_is_a_container_without_its_sections() -> None:
+    assert refused(b"KPIN\x01\x00\x02") == "section header past the end"
+
+
+def test_version_and_count_are_unsigned() -> None:
+    """Hostile values must be read as the unsigned integers section 3 defines, not wrap around."""
+    assert (
+        refused(container(manifest_section(), signatures_section(), version=200)) == "container version 200"
+    )
+    assert refused(container(manifest_section(), signatures_section(), count=0x8001)) == (
+        "bad or repeated record section 'signatures'"
+    )
+
+
+def test_a_data_length_of_four_gigabytes_is_past_the_end_not_negative() -> None:
+    """A length of 0xFFFFFFFF must not be taken as -1 (which would step back into the section)."""
+    huge = bytes([3, 10]) + b"signatures" + b"\xff\xff\xff\xff" + SIGNATURES
+    assert refused(container(manifest_section(), count=2) + huge) == "section 'signatures' past the end"
