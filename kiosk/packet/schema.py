@@ -8,6 +8,7 @@ says; tests validate the shipped schema with this code and check both accept the
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable, Iterator
 from datetime import datetime
@@ -24,7 +25,11 @@ _TYPES: dict[str, Callable[[Any], bool]] = {
     "integer": lambda v: (
         (isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, float) and v.is_integer())
     ),
-    "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
+    # JSON has no NaN or infinities (RFC 8259 section 6): Python's json reads and writes them unless
+    # told not to, and the canonical manifest refuses to (allow_nan=False), so they are no number here.
+    "number": lambda v: (
+        (isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, float) and math.isfinite(v))
+    ),
     "string": lambda v: isinstance(v, str),
     "array": lambda v: isinstance(v, list),
     "object": lambda v: isinstance(v, dict),

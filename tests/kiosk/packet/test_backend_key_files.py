@@ -110,3 +110,8 @@ def test_a_key_file_that_cannot_be_read_names_the_file(tmp_path: Path) -> None:
     garbage.write_text("{not json", encoding="utf-8")
     error = refused("bad_key", lambda: BackendPrivateKey.load(garbage))
     assert error.message.params["reason"].startswith(f"{garbage}: ")
+
+
+def test_a_key_id_outside_the_rule_is_named_with_the_rule() -> None:
+    error = refused("bad_key", lambda: BackendPrivateKey.generate("x25519", key_id="has space"))
+    assert error.message.params["reason"] == "key id 'has space' must match ^[A-Za-z0-9._-]{1,64}$"

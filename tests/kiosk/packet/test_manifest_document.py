@@ -15,7 +15,7 @@ import pytest
 
 from devices.positions import Finger
 from kiosk.packet import FaceEntry, FingerEntry, Manifest, Operator, PacketError
-from kiosk.packet.manifest import Consent, RecordRef, Reenrolment, validate_document
+from kiosk.packet.manifest import Consent, RecordRef, Reenrolment, canonical_json, validate_document
 from kiosk.packet.samples import sample_manifest
 
 
@@ -268,3 +268,53 @@ def test_the_fiel_operator_sample_is_valid() -> None:
     validate_document(
         sample_manifest(operator=Operator("employer", "EKU9003173C9", "fiel", FIEL)).to_document()
     )
+
+
+def test_a_face_score_that_is_not_a_number_is_a_malformed_manifest() -> None:
+    """Found by mutation testing: a NaN score passed the schema and then crashed canonical JSON with
+    a ValueError instead of the manifest being refused."""
+    manifest = sample_manifest()
+    assert manifest.face is not None
+    document = replace(manifest, face=replace(manifest.face, score=float("nan"))).to_document()
+    with pytest.raises(PacketError) as caught:
+        validate_document(document)
+    assert caught.value.message.params["reason"] == "$.face.score: expected number or null, got float"
+    with pytest.raises(ValueError, match="JSON"):
+        canonical_json(document)
+
+
+def test_times_are_utc_whatever_the_host_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A station set to Mexico City still writes UTC, and a naive time is taken as UTC, not local."""
+    import time
+
+    monkeypatch.setenv("TZ", "America/Mexico_City")
+    time.tzset()
+    try:
+        aware = replace(
+            sample_manifest(), created_at=datetime(2025, 1, 15, 10, 0, tzinfo=timezone(timedelta(hours=-6)))
+        )
+        naive = replace(sample_manifest(), created_at=datetime(2025, 1, 15, 16, 0))
+        assert (
+            aware.to_document()["created_at"]
+            == naive.to_document()["created_at"]
+            == "2025-01-15T16:00:00.000Z"
+        )
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+def test_a_captured_finger_is_not_below_threshold_unless_said() -> None:
+    assert FingerEntry.captured(Finger.RIGHT_THUMB, 60, 1).accepted_below_threshold is False
+    assert FingerEntry.captured(Finger.RIGHT_THUMB, 30, 3, True).accepted_below_threshold is True
+
+
+def test_lists_given_to_a_manifest_are_kept_as_tuples() -> None:
+    """A manifest is frozen and hashable all the way down: lists given for fingers, devices and
+    records become tuples."""
+    base = sample_manifest()
+    lists: dict[str, Any] = {"fingers": list(base.fingers), "devices": list(base.devices), "records": []}
+    manifest = replace(base, **lists)
+    assert isinstance(manifest.fingers, tuple) and isinstance(manifest.devices, tuple)
+    assert isinstance(manifest.records, tuple)
+    assert manifest == base

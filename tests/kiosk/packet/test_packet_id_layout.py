@@ -33,7 +33,9 @@ def random_bytes(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
     queue: list[bytes] = []
 
     def urandom(size: int) -> bytes:
-        return queue.pop(0)[:size] if queue else bytes([0xA5]) * size
+        drawn = queue.pop(0) if queue else bytes([0xA5]) * size
+        assert len(drawn) == size, f"ids.py drew {size!r} bytes where the RFC's field needs {len(drawn)}"
+        return drawn
 
     monkeypatch.setattr(ids, "os", types.SimpleNamespace(urandom=urandom))
     monkeypatch.setattr(ids, "_last_ms", -1)

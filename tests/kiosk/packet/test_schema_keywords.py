@@ -248,3 +248,21 @@ def test_the_shipped_schema_is_read_from_resources() -> None:
         assert loaded == json.load(handle)
     assert loaded["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert load_schema("manifest-v1.json") is loaded  # read once
+
+
+def test_references_resolve_inside_additional_properties_and_property_names() -> None:
+    schema = {
+        "$defs": {"short": {"type": "string", "maxLength": 2}},
+        "additionalProperties": {"$ref": "#/$defs/short"},
+        "propertyNames": {"$ref": "#/$defs/short"},
+    }
+    assert errors({"ab": "cd"}, schema) == []
+    assert errors({"abc": "cdef"}, schema) == ["$.abc: longer than 2", "$['abc']: longer than 2"]
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf")])
+def test_nan_and_infinities_are_no_json_numbers(value: float) -> None:
+    """JSON has no NaN or infinities (RFC 8259 section 6); a manifest holding one could not be
+    written as the canonical JSON section 5 requires, so the schema refuses it."""
+    assert errors(value, {"type": "number"}) == ["$: expected number, got float"]
+    assert errors(value, {"type": "integer"}) == ["$: expected integer, got float"]

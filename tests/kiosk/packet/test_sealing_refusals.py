@@ -11,6 +11,7 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
+from cryptography import x509
 
 from kiosk.packet import BackendPrivateKey, OperatorSigner, PacketError, seal
 from kiosk.packet.manifest import Operator
@@ -56,7 +57,9 @@ def test_a_fiel_certificate_that_cannot_be_read_is_refused_before_signing(
     params = refused(
         "bad_operator_signature", fiel_manifest(), records, station, x25519_key.public_key(), operator=broken
     )
-    assert params["reason"]  # the X.509 parser's own words
+    with pytest.raises(ValueError) as parser:
+        x509.load_der_x509_certificate(b"not a certificate")
+    assert params == {"reason": str(parser.value)}  # the X.509 parser's own words
     assert signed == []  # the operator was not asked to sign anything
 
 
@@ -96,3 +99,17 @@ def test_a_face_size_other_than_the_records_is_named(
     wrong = replace(manifest, face=replace(manifest.face, height=642))
     params = refused("sealing_failed", wrong, records, station, x25519_key.public_key())
     assert params == {"reason": "face record (480, 640), manifest face size differs"}
+
+
+def test_records_that_cannot_be_sealed_are_named_with_what_is_wrong(
+    station: StationKeys, records: dict[str, bytes], x25519_key: BackendPrivateKey
+) -> None:
+    recipient = x25519_key.public_key()
+    params = refused(
+        "sealing_failed", sample_manifest(), {**records, "Face": records["face"]}, station, recipient
+    )
+    assert params == {"reason": "record name 'Face' must match ^[a-z0-9][a-z0-9._-]{0,63}$"}
+    params = refused(
+        "malformed_record", sample_manifest(), {**records, "face": b"FAC\x00030\x00"}, station, recipient
+    )
+    assert params["name"] == "face" and isinstance(params["reason"], str) and params["reason"]

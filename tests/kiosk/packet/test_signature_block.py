@@ -225,3 +225,12 @@ def test_the_certificate_number_is_the_serial_read_as_sat_writes_it(serial: int,
 
 def test_the_algorithm_numbers_are_the_documented_ones() -> None:
     assert (ALG_ED25519, ALG_MLDSA65, ALG_RSA_SHA256) == (0x01, 0x02, 0x10)
+
+
+def test_an_empty_signature_ending_the_block_is_read_whole(station: StationKeys) -> None:
+    """The signature length may be the block's last two bytes (S = 0): the entry is whole and goes
+    on to verification, where an empty FIEL signature with no certificate is refused."""
+    ed, ml = read(sign_body(BODY, station))
+    block = b"\x03" + entry(*ed) + entry(*ml) + entry(ALG_RSA_SHA256, b"cert", b"")
+    assert block.endswith(b"\x00\x00")
+    refused("bad_operator_signature", block)
