@@ -100,6 +100,9 @@ def sample_manifest(
     operator: Operator | None = None,
     audit_chain_head: str = "0" * 64,
 ) -> Manifest:
+    # pragma: no mutate block
+    # (Made-up values for tests, not rules: what the sample must be, a test enrolment of no real person
+    # whose parts agree with sample_records, is tested in tests/kiosk/packet/test_sample_enrolments.py.)
     now = datetime.now(UTC)
     return Manifest(
         packet_id=packet_id or new_packet_id(),
