@@ -66,8 +66,17 @@ def test_the_face_is_a_token_with_its_eyes_pose_and_capture_time(three_fingers: 
     assert face.captured_at == MOMENT
 
 
-def test_without_a_time_the_samples_are_captured_now() -> None:
-    records = sample_records([Finger.LEFT_THUMB])
+def test_without_a_time_the_samples_are_captured_now(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Now in UTC, also on a station whose clock shows Mexico City's time."""
+    import time
+
+    monkeypatch.setenv("TZ", "America/Mexico_City")
+    time.tzset()
+    try:
+        records = sample_records([Finger.LEFT_THUMB])
+    finally:
+        monkeypatch.undo()
+        time.tzset()
     (view,) = iso19794_4.parse(records["fingers"]).views
     (face,) = iso19794_5.parse(records["face"]).faces
     assert view.captured_at is not None and face.captured_at is not None

@@ -95,6 +95,7 @@ def test_a_fiel_co_signature_is_a_third_entry_over_the_same_bytes(
     public.verify(signature, to_be_signed(BODY), padding.PKCS1v15(), hashes.SHA256())
     verification = verify_block(BODY, block)
     assert verification.operator_signed and verification.operator_certificate == der
+    assert verification.station == station.public
     assert verification.operator_certificate_number == FIEL_NUMBER
 
 
@@ -157,7 +158,7 @@ def test_exactly_filled_entries_are_read_in_full(station: StationKeys) -> None:
 def test_station_keys_of_the_wrong_size_are_a_bad_signature(station: StationKeys) -> None:
     ed, ml = read(sign_body(BODY, station))
     error = refused("bad_signature", b"\x02" + entry(ed[0], ed[1] + b"\x00", ed[2]) + entry(*ml))
-    assert "wrong size" in error.message.params["reason"]
+    assert error.message.params["reason"] == "station public keys of the wrong size"
     refused("bad_signature", b"\x02" + entry(*ed) + entry(ml[0], ml[1][:-1], ml[2]))
 
 
@@ -206,7 +207,7 @@ def test_a_fiel_certificate_without_an_rsa_key_is_refused(station: StationKeys) 
     ed, ml = read(sign_body(BODY, station))
     signature = key.sign(to_be_signed(BODY))
     error = refused("bad_operator_signature", b"\x03" + entry(*ed) + entry(*ml) + entry(0x10, der, signature))
-    assert "not RSA" in error.message.params["reason"]
+    assert error.message.params["reason"] == "the certificate's key is not RSA"
 
 
 @pytest.mark.parametrize(
