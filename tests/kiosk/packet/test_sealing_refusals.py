@@ -7,6 +7,7 @@ numbers, so each refusal says what was wrong, not only that something was.
 
 from __future__ import annotations
 
+import struct
 from dataclasses import replace
 from typing import Any
 
@@ -113,3 +114,26 @@ def test_records_that_cannot_be_sealed_are_named_with_what_is_wrong(
         "malformed_record", sample_manifest(), {**records, "face": b"FAC\x00030\x00"}, station, recipient
     )
     assert params["name"] == "face" and isinstance(params["reason"], str) and params["reason"]
+
+
+def fir_2005() -> bytes:
+    """A minimal 19794-4:2005 record laid out as docs/packet-format.md 6.3 reads it: readable, but
+    of the edition a station reads and never writes."""
+    image = b"\xff\xa0" + bytes(20)  # the structure is read, the image is not decoded
+    finger = struct.pack(">IBBBBBHHB", 14 + len(image), 1, 1, 1, 60, 0, 400, 500, 0) + image
+    general = struct.pack(">HHBBHHHHBBH", 0, 31, 1, 1, 500, 500, 500, 500, 8, 2, 0)
+    return b"FIR\x00010\x00" + (32 + len(finger)).to_bytes(6, "big") + general + finger
+
+
+def test_a_readable_record_of_an_edition_a_station_does_not_write_is_refused(
+    station: StationKeys, records: dict[str, bytes], x25519_key: BackendPrivateKey
+) -> None:
+    """Section 6: packets carry the 2011 editions; a 2005 record is read elsewhere but never sealed."""
+    params = refused(
+        "malformed_record",
+        sample_manifest(),
+        {**records, "fingers": fir_2005()},
+        station,
+        x25519_key.public_key(),
+    )
+    assert params == {"name": "fingers", "reason": "format iso19794-4:2005 not accepted"}
