@@ -61,8 +61,8 @@ def test_the_preview_and_the_still_have_their_own_analyser_sharing_one_set_of_gr
     policy = FacePolicy(stable_frames=3)
     step = FaceStep(policy)
     assert step.policy is policy and step.auto.policy is policy
-    assert (step.preview.still, step.still.still) == (False, True)  # type: ignore[attr-defined]
-    assert step.preview.policy is policy and step.still.policy is policy  # type: ignore[attr-defined]
+    assert (step.preview.still, step.still.still) == (False, True)
+    assert step.preview.policy is policy and step.still.policy is policy
     assert step.still.share is step.preview and step.preview.share is None  # type: ignore[attr-defined]
     step.close()
     assert [a.closed for a in fake_analysers] == [1, 1]
@@ -71,7 +71,7 @@ def test_the_preview_and_the_still_have_their_own_analyser_sharing_one_set_of_gr
 def test_without_a_policy_the_checks_own_defaults_apply(fake_analysers: list[FakeAnalyzer]) -> None:
     step = FaceStep()
     assert step.policy == FacePolicy() and step.auto.policy == FacePolicy()
-    assert step.still.policy == FacePolicy()  # type: ignore[attr-defined]
+    assert step.still.policy == FacePolicy()
 
 
 def test_the_still_is_asked_for_after_the_stable_run_of_passing_frames(
@@ -133,10 +133,11 @@ def test_a_usable_still_becomes_the_capture_the_flow_decides_on(fake_analysers: 
         "yaw": Measure(1.25, True, Message("ok")),
         "sharpness": Measure(None, False, Message("x")),
     }
+    # The analyser's verdict and score come as numpy scalars; the capture holds plain Python ones.
+    verdict: Any = np.bool_(False)
+    score: Any = np.float32(71.5)
     fake_analysers[1].results = [
-        FaceResult(
-            1, np.bool_(False), np.float32(71.5), measures, HOLD_STILL, LANDMARKS, Pose(1.25, -6.5, 0.5)
-        )
+        FaceResult(1, verdict, score, measures, HOLD_STILL, LANDMARKS, Pose(1.25, -6.5, 0.5))
     ]
     before = datetime.now(UTC)
     capture = step.take(STILL)
