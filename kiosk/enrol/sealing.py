@@ -40,7 +40,9 @@ class Context:
     reenrolment: mf.Reenrolment | None = None
 
 
-def finger_entries(slots: Sequence[FingerSlot], operator_id: str = "") -> tuple[mf.FingerEntry, ...]:
+def finger_entries(slots: Sequence[FingerSlot], operator_id: str) -> tuple[mf.FingerEntry, ...]:
+    """The manifest's finger entries; `operator_id` is who seals, so a confirmation that was not theirs
+    (a below-threshold finger confirmed by someone else) is entered as the supervisor's."""
     entries = []
     for slot in slots:
         if slot.exception is not None:
