@@ -131,11 +131,17 @@ def checked(workdir: Path) -> tuple[int, int]:
 
 
 def survivors_matching(workdir: Path, pattern: str) -> list[str]:
-    """Names of the mutants matching `pattern` that no test has killed yet (or that were never tried)."""
+    """Names of the mutants matching `pattern` that no test has killed yet (or that were never tried),
+    leaving out those listed as equivalent, as a whole group's retry does."""
+    equivalent = equivalent_names()
     names = []
     for meta in (workdir / "mutants").rglob("*.py.meta"):
         codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
-        names += [k for k, code in codes.items() if code not in DETECTED and fnmatch.fnmatchcase(k, pattern)]
+        names += [
+            k
+            for k, code in codes.items()
+            if code not in DETECTED and k not in equivalent and fnmatch.fnmatchcase(k, pattern)
+        ]
     return sorted(names)
 
 
