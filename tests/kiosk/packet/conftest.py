@@ -39,6 +39,11 @@ def records() -> dict[str, bytes]:
     return sample_records()
 
 
+def keyring(key: BackendPrivateKey) -> dict[str, BackendPrivateKey]:
+    """The backend's keys as open_packet takes them: by key id."""
+    return {key.key_id: key}
+
+
 def make_fiel(number: str = FIEL_NUMBER) -> tuple[OperatorSigner, rsa.RSAPrivateKey]:
     """A throwaway RSA-2048 key and self-signed certificate shaped like a SAT FIEL."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)

@@ -30,11 +30,7 @@ from kiosk.packet.samples import sample_manifest
 from kiosk.records import record_format
 from kiosk.station.keys import StationKeys
 
-from .conftest import FIEL_NUMBER
-
-
-def keys(key: BackendPrivateKey) -> dict[str, BackendPrivateKey]:
-    return {key.key_id: key}
+from .conftest import FIEL_NUMBER, keyring
 
 
 def listed(manifest: Manifest, records: dict[str, bytes]) -> dict[str, Any]:
@@ -73,7 +69,7 @@ def sealed(station: StationKeys, records: dict[str, bytes], x25519_key: BackendP
 def test_an_unknown_key_id_is_named(
     sealed: bytes, xwing_key: BackendPrivateKey, x25519_key: BackendPrivateKey
 ) -> None:
-    params = refused("unknown_key_id", sealed, keys(xwing_key))
+    params = refused("unknown_key_id", sealed, keyring(xwing_key))
     assert params == {"key_id": x25519_key.key_id}
 
 
@@ -88,14 +84,14 @@ def test_the_payload_must_hold_at_least_enc_and_a_tag(sealed: bytes, x25519_key:
     """Step 10: header + enc (32 bytes for X25519) + the 16-byte tag is the least a packet can be;
     exactly that much goes on to decryption (and fails there), one byte less is truncated."""
     least = read_header(sealed).length + 32 + 16
-    assert refused("truncated", sealed[: least - 1], keys(x25519_key)) == {"size": least - 1}
-    assert refused("truncated", sealed[: least - 16], keys(x25519_key)) == {"size": least - 16}
-    assert refused("decryption_failed", sealed[:least], keys(x25519_key)) == {"key_id": x25519_key.key_id}
+    assert refused("truncated", sealed[: least - 1], keyring(x25519_key)) == {"size": least - 1}
+    assert refused("truncated", sealed[: least - 16], keyring(x25519_key)) == {"size": least - 16}
+    assert refused("decryption_failed", sealed[:least], keyring(x25519_key)) == {"key_id": x25519_key.key_id}
 
 
 def test_a_packet_that_does_not_decrypt_names_the_key(sealed: bytes, x25519_key: BackendPrivateKey) -> None:
     broken = sealed[:-1] + bytes([sealed[-1] ^ 1])
-    assert refused("decryption_failed", broken, keys(x25519_key)) == {"key_id": x25519_key.key_id}
+    assert refused("decryption_failed", broken, keyring(x25519_key)) == {"key_id": x25519_key.key_id}
 
 
 def test_differing_packet_ids_are_both_named(
@@ -104,7 +100,7 @@ def test_differing_packet_ids_are_both_named(
     manifest = sample_manifest()
     header_id = sample_manifest().packet_id
     blob = forge(listed(manifest, records), records, station, x25519_key, packet_id=header_id)
-    params = refused("packet_id_mismatch", blob, keys(x25519_key))
+    params = refused("packet_id_mismatch", blob, keyring(x25519_key))
     assert params == {"header": header_id, "manifest": manifest.packet_id}
 
 
@@ -119,13 +115,14 @@ def test_the_resolver_is_asked_for_the_manifest_station(
         return station.public if station_id == "ST-NORTE-0042" else None
 
     assert (
-        open_packet(blob, keys(x25519_key), station_resolver=resolver).station_public_keys == station.public
+        open_packet(blob, keyring(x25519_key), station_resolver=resolver).station_public_keys
+        == station.public
     )
     assert asked == ["ST-NORTE-0042"]
-    params = refused("unknown_station", blob, keys(x25519_key), station_resolver=lambda _: None)
+    params = refused("unknown_station", blob, keyring(x25519_key), station_resolver=lambda _: None)
     assert params == {"station": "ST-NORTE-0042"}
     stranger = StationKeys.generate().public
-    params = refused("station_key_mismatch", blob, keys(x25519_key), station_resolver=lambda _: stranger)
+    params = refused("station_key_mismatch", blob, keyring(x25519_key), station_resolver=lambda _: stranger)
     assert params == {"station": "ST-NORTE-0042"}
 
 
@@ -137,7 +134,9 @@ def test_a_record_changed_inside_its_length_is_caught_by_its_digest(
     face = bytearray(records["face"])
     face[-10] ^= 0x01
     blob = forge(document, {**records, "face": bytes(face)}, station, x25519_key)
-    assert refused("record_mismatch", blob, keys(x25519_key)) == {"reason": "face: length or digest differs"}
+    assert refused("record_mismatch", blob, keyring(x25519_key)) == {
+        "reason": "face: length or digest differs"
+    }
 
 
 def test_a_record_of_another_length_is_caught(
@@ -146,7 +145,7 @@ def test_a_record_of_another_length_is_caught(
     document = listed(sample_manifest(), records)
     document["records"][0]["length"] += 1  # the digest still matches: only the length can tell
     blob = forge(document, records, station, x25519_key)
-    assert refused("record_mismatch", blob, keys(x25519_key)) == {
+    assert refused("record_mismatch", blob, keyring(x25519_key)) == {
         "reason": "fingers: length or digest differs"
     }
 
@@ -157,7 +156,7 @@ def test_records_not_as_listed_are_named_both_ways(
     document = listed(sample_manifest(), records)
     reordered = {"face": records["face"], "fingers": records["fingers"]}
     blob = forge(document, reordered, station, x25519_key)
-    assert refused("record_mismatch", blob, keys(x25519_key)) == {
+    assert refused("record_mismatch", blob, keyring(x25519_key)) == {
         "reason": "manifest lists ['fingers', 'face'], packet holds ['face', 'fingers']"
     }
 
@@ -168,7 +167,7 @@ def test_a_record_listed_under_another_format_is_caught(
     document = listed(sample_manifest(), records)
     document["records"][1]["format"] = "iso19794-4:2011"
     blob = forge(document, records, station, x25519_key)
-    assert refused("record_mismatch", blob, keys(x25519_key)) == {
+    assert refused("record_mismatch", blob, keyring(x25519_key)) == {
         "reason": "face: is iso19794-5:2011, listed iso19794-4:2011"
     }
 
@@ -180,7 +179,7 @@ def test_a_face_size_other_than_the_records_names_both(
     assert manifest.face is not None and (manifest.face.width, manifest.face.height) == (480, 640)
     wrong = replace(manifest, face=replace(manifest.face, width=482, height=642))
     blob = forge(listed(wrong, records), records, station, x25519_key)
-    assert refused("record_mismatch", blob, keys(x25519_key)) == {
+    assert refused("record_mismatch", blob, keyring(x25519_key)) == {
         "reason": "face record 480x640, manifest 482x642"
     }
 
@@ -192,9 +191,9 @@ def test_a_fiel_signer_other_than_the_manifest_names_both_numbers(
     claimed = "30001000000500009999"
     manifest = sample_manifest(operator=Operator("employer", "EKU9003173C9", "fiel", claimed))
     blob = forge(listed(manifest, records), records, station, x25519_key, operator=fiel)
-    params = refused("operator_certificate_mismatch", blob, keys(x25519_key))
+    params = refused("operator_certificate_mismatch", blob, keyring(x25519_key))
     assert params == {"expected": claimed, "found": FIEL_NUMBER}
 
 
 def test_an_opened_packet_quotes_the_sealed_blob_digest(sealed: bytes, x25519_key: BackendPrivateKey) -> None:
-    assert open_packet(sealed, keys(x25519_key)).digest == hashlib.sha256(sealed).hexdigest()
+    assert open_packet(sealed, keyring(x25519_key)).digest == hashlib.sha256(sealed).hexdigest()

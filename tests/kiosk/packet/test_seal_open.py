@@ -30,11 +30,7 @@ from kiosk.packet.samples import sample_manifest
 from kiosk.records import iso19794_4, record_format
 from kiosk.station.keys import StationKeys
 
-from .conftest import FIEL_NUMBER, make_fiel
-
-
-def _keys(key: BackendPrivateKey) -> dict[str, BackendPrivateKey]:
-    return {key.key_id: key}
+from .conftest import FIEL_NUMBER, keyring, make_fiel
 
 
 def _fail(code: str, blob: bytes, keys: dict[str, BackendPrivateKey], **kwargs: object) -> PacketError:
@@ -90,7 +86,7 @@ def test_round_trip(
     sealed = seal(manifest, records, station, key.public_key(), suite=suite)
     assert sealed.blob[:4] == b"KPKT" and sealed.header.suite is PacketSuite(suite)
     assert read_header(sealed.blob) == sealed.header and sealed.packet_id == manifest.packet_id
-    opened = open_packet(sealed.blob, _keys(key), station_resolver=lambda _: station.public)
+    opened = open_packet(sealed.blob, keyring(key), station_resolver=lambda _: station.public)
     assert opened.records == records and opened.digest == sealed.digest
     assert opened.manifest == replace(manifest, records=opened.manifest.records)
     assert [(r.name, r.format) for r in opened.manifest.records] == [
@@ -123,7 +119,7 @@ def test_tampered_ciphertext_header_and_key_id(
     x25519_key: BackendPrivateKey,
 ) -> None:
     blob = seal(sample_manifest(), records, station, xwing_key.public_key()).blob
-    keys = _keys(xwing_key)
+    keys = keyring(xwing_key)
     flipped = bytearray(blob)
     flipped[len(blob) // 2] ^= 0x01
     _fail("decryption_failed", bytes(flipped), keys)
@@ -135,7 +131,7 @@ def test_tampered_ciphertext_header_and_key_id(
     _fail("unknown_suite", blob[:5] + b"\x00\x10" + blob[7:], keys)
     _fail("truncated", blob[:20], keys)
     _fail("truncated", blob[: read_header(blob).length + 100], keys)
-    _fail("unknown_key_id", blob, _keys(x25519_key))
+    _fail("unknown_key_id", blob, keyring(x25519_key))
     renamed = replace(x25519_key, key_id=xwing_key.key_id)
     _fail("suite_mismatch", blob, {xwing_key.key_id: renamed})
     other = BackendPrivateKey(xwing_key.key_id, xwing_key.suite, bytes(96))
@@ -146,7 +142,7 @@ def test_changed_signatures_are_caught(
     station: StationKeys, records: dict[str, bytes], x25519_key: BackendPrivateKey
 ) -> None:
     manifest = sample_manifest()
-    keys = _keys(x25519_key)
+    keys = keyring(x25519_key)
     assert open_packet(_forge(manifest, records, station, x25519_key), keys)
     good = signing.sign_body(_body(manifest, records), station)
     for offset in (40, len(good) - 10):  # inside the Ed25519 signature, inside the ML-DSA one
@@ -173,7 +169,7 @@ def test_changed_signatures_are_caught(
 def test_manifest_and_records_must_agree(
     station: StationKeys, records: dict[str, bytes], x25519_key: BackendPrivateKey
 ) -> None:
-    keys = _keys(x25519_key)
+    keys = keyring(x25519_key)
     sealed = seal(sample_manifest(), records, station, x25519_key.public_key())
     manifest = open_packet(sealed.blob, keys).manifest
     _fail(
@@ -206,7 +202,7 @@ def test_manifest_and_records_must_agree(
 def test_fiel_co_signature(
     station: StationKeys, records: dict[str, bytes], x25519_key: BackendPrivateKey, fiel: OperatorSigner
 ) -> None:
-    keys = _keys(x25519_key)
+    keys = keyring(x25519_key)
     manifest = sample_manifest(operator=Operator("employer", "EKU9003173C9", "fiel", FIEL_NUMBER))
     opened = open_packet(seal(manifest, records, station, x25519_key.public_key(), operator=fiel).blob, keys)
     assert opened.verification.operator_signed
@@ -299,5 +295,5 @@ def test_the_manifest_face_size_must_be_the_records(records: dict[str, bytes]) -
         seal(wrong, records, station, key.public_key())
     assert caught.value.code == "sealing_failed"
     with pytest.raises(PacketError) as caught:
-        open_packet(_forge(wrong, records, station, key), _keys(key))
+        open_packet(_forge(wrong, records, station, key), keyring(key))
     assert caught.value.code == "record_mismatch" and "face record" in str(caught.value.message.params)

@@ -17,6 +17,7 @@ from kiosk.packet import BackendPrivateKey, BackendPublicKey, PacketError, Packe
 from kiosk.packet.samples import sample_manifest
 from kiosk.station.keys import StationKeys, StationPublicKeys
 
+from .conftest import keyring
 from .reference_opener import open_blob
 
 VECTORS = sorted((Path(__file__).parent / "vectors").glob("*-v1.json"))
@@ -40,7 +41,7 @@ def test_vector_opens_to_the_expected_values(path: Path) -> None:
     blob = base64.b64decode(vector["sealed_packet_base64"])
     assert blob[: len(expected["header_hex"]) // 2].hex() == expected["header_hex"]
 
-    opened = open_packet(blob, {key.key_id: key})
+    opened = open_packet(blob, keyring(key))
     assert opened.header.packet_id == expected["packet_id"] and opened.header.key_id == expected["key_id"]
     assert opened.manifest.to_document() == expected["manifest"]
     assert opened.station_public_keys == StationPublicKeys.from_json(expected["station_public_keys"])
@@ -69,7 +70,7 @@ def test_vector_negative_mutations(path: Path) -> None:
         mutated = bytearray(blob)
         mutated[case["offset"]] ^= case["xor"]
         with pytest.raises(PacketError) as caught:
-            open_packet(bytes(mutated), {key.key_id: key})
+            open_packet(bytes(mutated), keyring(key))
         assert caught.value.code == case["code"], case["description"]
 
 
@@ -112,7 +113,7 @@ def test_vector_records_look_like_what_a_station_writes(path: Path) -> None:
 
     vector = _load(path)
     key = BackendPrivateKey.from_json(vector["backend_private_key"])
-    opened = open_packet(base64.b64decode(vector["sealed_packet_base64"]), {key.key_id: key})
+    opened = open_packet(base64.b64decode(vector["sealed_packet_base64"]), keyring(key))
     fields = vector["expected"]["record_fields"]
     assert record_fields(opened.records) == fields
     face = fields["face"]
