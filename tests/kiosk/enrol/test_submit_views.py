@@ -243,12 +243,13 @@ def test_a_station_known_to_be_offline_leaves_its_sender_s_back_off_alone(bench:
 class BusySender(Sender):
     """The station's background sender, woken by the new packet, claims it before the worker can."""
 
+    sending: threading.Event  # set by the backend when the claimed packet reaches it
+
     def poke(self) -> None:
         super().poke()
         self.worker = threading.Thread(target=self.deliver_one)
         self.worker.start()
-        while not self.store.counts().get("sending"):
-            time.sleep(0.005)
+        assert self.sending.wait(10), "the background sender never sent the packet"
 
 
 def test_a_packet_the_background_sender_is_delivering_is_waited_for_not_given_up(bench: Bench) -> None:
@@ -256,10 +257,12 @@ def test_a_packet_the_background_sender_is_delivering_is_waited_for_not_given_up
     answer = deliver_with(client)  # type: ignore[arg-type]
 
     def slow(packet_id: str, blob: bytes) -> Any:
-        time.sleep(0.3)  # the backend takes its time
+        sender.sending.set()  # claimed, and now on the wire
+        time.sleep(0.3)  # the backend takes its time: the worker must wait for it, not give up
         return answer(packet_id, blob)
 
     sender = BusySender(bench.station.outbox, slow, audit=bench.station.audit)
+    sender.sending = threading.Event()
     bench.station.sender = sender
     receipt = run(submission(deliver_within=5.0), bench.station)
     sender.worker.join()
