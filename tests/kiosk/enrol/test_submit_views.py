@@ -433,10 +433,9 @@ def test_a_seal_the_log_could_not_record_is_said_in_the_station_s_log_file(
 # -- the worker's copies ------------------------------------------------------------------------------------
 
 
-def test_the_worker_seals_its_own_copies_of_the_prints_and_the_face() -> None:
-    finger = slots()
-    face = face_capture(True)
-    copy = Submission.copy_of(
+def worker_copy(finger: list[FingerSlot], face: Any) -> Submission:
+    """What the flow hands its worker, for a clerk's session with nothing else to seal."""
+    return Submission.copy_of(
         finger,
         face,
         context=None,
@@ -447,6 +446,12 @@ def test_the_worker_seals_its_own_copies_of_the_prints_and_the_face() -> None:
         session_id="s",
         person_name="",
     )
+
+
+def test_the_worker_seals_its_own_copies_of_the_prints_and_the_face() -> None:
+    finger = slots()
+    face = face_capture(True)
+    copy = worker_copy(finger, face)
     assert copy.slots[0] is not finger[0] and copy.face is not face
     assert copy.slots[0].finger == Finger.RIGHT_THUMB and copy.slots[0].accepted
     assert copy.face is not None and copy.face.score == face.score and copy.deliver_within == 15.0
@@ -456,29 +461,6 @@ def test_the_worker_seals_its_own_copies_of_the_prints_and_the_face() -> None:
     assert best is not None and best.image.any() and copy.face.token.any()
     assert np.array_equal(best.image, np.full((500, 400), 70, np.uint8))
     untaken = FingerSlot(Finger.LEFT_LITTLE, FingerRules(order=(Finger.LEFT_LITTLE,)))  # an exception finger
-    bare = Submission.copy_of(
-        [untaken],
-        None,
-        context=None,
-        face_confirmed_by=None,
-        signer=None,
-        actor="a",
-        role="clerk",
-        session_id="s",
-        person_name="",
-    )
+    bare = worker_copy([untaken], None)
     assert bare.face is None and bare.slots[0].best is None and bare.slots[0].finger is Finger.LEFT_LITTLE
-    assert (
-        Submission.copy_of(
-            [],
-            None,
-            context=None,
-            face_confirmed_by=None,
-            signer=None,
-            actor="a",
-            role="clerk",
-            session_id="s",
-            person_name="",
-        ).face
-        is None
-    )
+    assert worker_copy([], None).face is None
