@@ -152,12 +152,12 @@ def _rows_of(path: Path) -> tuple[list[Packet], int]:
             except sqlite3.DatabaseError:
                 failed += 1
                 continue
-            try:
-                if row is not None:
+            if row is not None:
+                unreadable, failed = unreadable + failed, 0  # a row past them: those failures were rows
+                try:
                     found.append(Packet.from_row(row))
-                    unreadable, failed = unreadable + failed, 0
-            except (IndexError, KeyError):
-                failed += 1
+                except (IndexError, KeyError):  # there, but not a packet (a table of another shape)
+                    unreadable += 1
         return found, unreadable
 
 

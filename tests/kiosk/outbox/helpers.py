@@ -22,6 +22,22 @@ from kiosk.packet.samples import sample_manifest, sample_records
 from kiosk.packet.seal import SealedPacket, seal
 from tests.fixtures.backend import TECH_PASSWORD, Station, join
 
+PAGE = 4096  # SQLite's default page size, which the outbox keeps
+
+
+def leaf_pages(path: Path) -> list[int]:
+    """The (0-based) pages of a database file that are table b-tree leaves."""
+    data = path.read_bytes()
+    return [p for p in range(1, len(data) // PAGE) if data[p * PAGE] == 0x0D]
+
+
+def damage_pages(path: Path, pages: list[int]) -> None:
+    """Overwrite each page's b-tree header: SQLite then calls the file malformed when it gets there."""
+    data = bytearray(path.read_bytes())
+    for page in pages:
+        data[page * PAGE : page * PAGE + 8] = b"\xff" * 8
+    path.write_bytes(bytes(data))
+
 
 class FakeClock:
     def __init__(self, now: float = 1_800_000_000.0) -> None:

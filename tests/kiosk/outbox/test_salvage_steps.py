@@ -22,10 +22,9 @@ from kiosk.audit import AuditLog, events
 from kiosk.outbox.health import OUTBOX_FILE
 from kiosk.outbox.salvage import QUARANTINE_DIR, SQLITE_MAGIC, _rebuild_header, quarantine, read_rows, salvage
 from kiosk.outbox.store import OutboxStore, Packet
-from tests.kiosk.outbox.helpers import add_fake
+from tests.kiosk.outbox.helpers import PAGE, add_fake, damage_pages, leaf_pages
 
 PACKETS = 12
-PAGE = 4096
 STAMP = re.compile(r"^\d{8}T\d{12}Z$")
 
 
@@ -54,18 +53,6 @@ def mexico_city_time() -> Iterator[None]:
     else:
         os.environ["TZ"] = saved
     time.tzset()
-
-
-def leaf_pages(path: Path) -> list[int]:
-    data = path.read_bytes()
-    return [p for p in range(1, len(data) // PAGE) if data[p * PAGE] == 0x0D]  # table b-tree leaves
-
-
-def damage_pages(path: Path, pages: list[int]) -> None:
-    data = bytearray(path.read_bytes())
-    for page in pages:
-        data[page * PAGE : page * PAGE + 8] = b"\xff" * 8
-    path.write_bytes(bytes(data))
 
 
 def salvaged_indexes(rows: list[Packet], ids: list[str]) -> list[int]:
