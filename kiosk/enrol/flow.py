@@ -118,6 +118,7 @@ class Enrolment:
         self.checker: Any = None
         self._face_step: FaceStep | None = None
         self._face_jobs = 0  # face jobs handed out and not settled: they own the analysers meanwhile
+        self._sealing = False  # a submission job is out: no second one until it settles
         self._stack = ExitStack()
         self._generation = 0  # bumps on every wipe or retake: stale jobs recognise themselves
 
@@ -651,6 +652,8 @@ class Enrolment:
         `on_stage` hears each stage as it starts (`kiosk.enrol.submit.STAGES`), from the worker's thread.
         """
         self._require(Step.SUBMIT)
+        if self._sealing:  # a second tap while the first seals would make the person a second packet
+            raise KioskError("enrol.already_sealing")
         assert self.consent is not None and self.proofing is not None and self.person is not None
         record = self.consent.require_seal()
         submission = Submission.copy_of(
@@ -667,11 +670,13 @@ class Enrolment:
             on_stage=on_stage,
         )
         generation = self._generation
+        self._sealing = True
 
         def work() -> ReceiptView:
             return run_submission(submission, self.station)
 
         def finish(view: ReceiptView) -> ReceiptView:
+            self._sealing = False
             if generation != self._generation or self.step is not Step.SUBMIT:
                 return view  # wiped meanwhile: the packet is safe in the outbox, the screen moved on
             for slot in self.slots:  # sealed: nothing of the person's biometrics stays in memory
@@ -685,6 +690,7 @@ class Enrolment:
             return view
 
         def fail(exc: BaseException) -> ReceiptView:
+            self._sealing = False  # nothing was queued (or it is safe in the outbox): a retry may seal
             submission.wipe()
             if isinstance(exc, KioskError) and generation == self._generation:
                 self._say(exc.message, level="error")  # e.g. the disk is full: the data is still here
