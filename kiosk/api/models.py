@@ -68,7 +68,8 @@ Confirmer = Literal["operator", "supervisor"]
 
 
 class FingerPolicy(BaseModel):
-    order: list[str]
+    # At least one finger: an empty order would open a visit with nothing to capture and no way past it.
+    order: list[str] = Field(min_length=1, description="Fingers in capture order (slugs), at least one")
     min_nfiq2: int = Field(ge=0, le=100)
     attempts: int = Field(ge=1, le=10)
     duplicate_threshold: int = Field(ge=1)

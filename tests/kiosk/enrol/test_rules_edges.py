@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+from pydantic import ValidationError
+
 from devices.positions import Finger
+from kiosk.api import models
 from kiosk.enrol.rules import FaceRules, FingerRules
 from kiosk.policy import FINGER_ORDER, default_policy
 
@@ -58,3 +62,12 @@ def test_every_face_rule_comes_from_the_policy_and_an_old_policy_gets_the_defaul
     assert FaceRules.from_policy({"attempts": "2"}).attempts == 2
     assert FaceRules.from_policy({"below_threshold_confirmation": "supervisor"}) == FaceRules(3, "supervisor")
     assert FaceRules.from_policy({}) == FaceRules(attempts=3, below_threshold_confirmation="operator")
+
+
+def test_a_policy_without_fingers_is_refused_before_any_visit_starts() -> None:
+    """An empty order would open visits with nothing to capture and no way past the fingers step."""
+    policy = default_policy(1, NOW)
+    policy["fingers"]["order"] = []
+    with pytest.raises(ValidationError) as refused:
+        models.Policy.model_validate(policy)
+    assert [e["loc"] for e in refused.value.errors()] == [("fingers", "order")]
