@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from kiosk.api.errors import CODES
 
@@ -70,6 +70,15 @@ Confirmer = Literal["operator", "supervisor"]
 class FingerPolicy(BaseModel):
     # At least one finger: an empty order would open a visit with nothing to capture and no way past it.
     order: list[str] = Field(min_length=1, description="Fingers in capture order (slugs), at least one")
+
+    @field_validator("order")
+    @classmethod
+    def _each_finger_once(cls, order: list[str]) -> list[str]:
+        # A finger named twice would leave its second slot uncapturable (slots are found by finger).
+        if len(set(order)) != len(order):
+            raise ValueError("each finger may appear once in the order")
+        return order
+
     min_nfiq2: int = Field(ge=0, le=100)
     attempts: int = Field(ge=1, le=10)
     duplicate_threshold: int = Field(ge=1)

@@ -25,7 +25,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
-from devices.errors import DeviceError, DeviceTimeout, Disconnected, FingerLifted
+from devices.errors import DeviceError, DeviceTimeout, Disconnected, FingerLifted, ScanRetry
 from devices.positions import Finger
 from kiosk import session_lock
 from kiosk.audit import events
@@ -784,6 +784,8 @@ def _device_message(exc: DeviceError) -> Message:
         return Message("enrol.reader_unplugged")
     if isinstance(exc, FingerLifted):
         return Message("enrol.finger_lifted")
+    if isinstance(exc, ScanRetry):  # the finger was there: the reader's own advice (centre it, swipe longer)
+        return Message(exc.code, exc.to_json()["params"])
     if isinstance(exc, DeviceTimeout):
         return Message("enrol.no_finger")
     return Message(exc.code, exc.to_json()["params"])

@@ -71,3 +71,12 @@ def test_a_policy_without_fingers_is_refused_before_any_visit_starts() -> None:
     with pytest.raises(ValidationError) as refused:
         models.Policy.model_validate(policy)
     assert [e["loc"] for e in refused.value.errors()] == [("fingers", "order")]
+
+
+def test_a_policy_naming_a_finger_twice_is_refused() -> None:
+    """Slots are found by finger: the second one could never be captured and the visit would stall."""
+    policy = default_policy(1, NOW)
+    policy["fingers"]["order"] = ["right-thumb", "right-index", "right-thumb"]
+    with pytest.raises(ValidationError) as refused:
+        models.Policy.model_validate(policy)
+    assert [e["loc"] for e in refused.value.errors()] == [("fingers", "order")]
