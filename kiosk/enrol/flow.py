@@ -675,8 +675,7 @@ class Enrolment:
         def work() -> ReceiptView:
             return run_submission(submission, self.station)
 
-        def finish(view: ReceiptView) -> ReceiptView:
-            self._sealing = False
+        def finish(view: ReceiptView) -> ReceiptView:  # the flag stays: no step after this one seals
             if generation != self._generation or self.step is not Step.SUBMIT:
                 return view  # wiped meanwhile: the packet is safe in the outbox, the screen moved on
             for slot in self.slots:  # sealed: nothing of the person's biometrics stays in memory

@@ -536,3 +536,12 @@ def test_a_failed_packet_of_a_wiped_visit_says_nothing_even_after_a_retake(bench
     with pytest.raises(KioskError):
         gone.fail(KioskError("station.disk_low"))  # ... and now after the visit ended
     assert len(said) == 1
+
+
+def test_a_found_person_s_result_keeps_the_check_of_what_was_typed(bench: Bench) -> None:
+    """The lookup screen shows the identifier as checked (normalised, with its notes) next to the person."""
+    flow = bench.start()
+    typed = PERSON.curp.lower()
+    result = flow.lookup(typed)()
+    assert result.person is not None and result.check == flow.check_identifier(typed)
+    assert result.to_json()["errors"] == []
