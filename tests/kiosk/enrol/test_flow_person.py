@@ -9,7 +9,7 @@ from kiosk.enrol.flow import Step
 from kiosk.enrol.lookup import Outcome
 from kiosk.errors import KioskError
 from kiosk.identity.result import positions
-from tests.fixtures.enrolment import PERSON, SUPERVISOR, Bench, audit_events, person_model
+from tests.fixtures.enrolment import PERSON, SUPERVISOR, Bench, audit_events, minor_at_consent, person_model
 
 
 def test_a_wrong_check_digit_never_reaches_the_backend_and_says_where(bench: Bench) -> None:
@@ -144,14 +144,7 @@ def test_a_refusal_ends_the_visit_and_is_recorded(bench: Bench) -> None:
 
 
 def test_a_minor_needs_a_guardian(bench: Bench) -> None:
-    import datetime as dt
-
-    flow = bench.start()
-    flow.today = PERSON.birth_date + dt.timedelta(days=365 * 10)  # the person is ten years old today
-    flow.lookup(PERSON.curp)()
-    flow.proceed()
-    flow.record_identity("birth_certificate", "1234", attested=True)
-    assert flow.minor
+    flow = minor_at_consent(bench)
     with pytest.raises(KioskError) as caught:
         flow.record_consent(True)
     assert caught.value.message.code == "person.guardian_required" and flow.step is Step.CONSENT

@@ -31,6 +31,7 @@ from tests.fixtures.enrolment import (
     all_fingers,
     attempt,
     face_capture,
+    minor_at_consent,
     person_model,
     to_fingers,
 )
@@ -313,16 +314,6 @@ def test_a_verbal_consent_is_recorded_with_its_witness(bench: Bench) -> None:
     assert flow.consent is not None and flow.consent.record is not None
     assert flow.consent.record.witness_id == "op-witness"
     assert last_entry(bench, "consent").fields["method"] == "verbal_witnessed"
-
-
-def minor_at_consent(bench: Bench) -> Enrolment:
-    flow = bench.start()
-    flow.today = PERSON.birth_date.replace(year=PERSON.birth_date.year + 10)  # ten years old today
-    flow.lookup(PERSON.curp)()
-    flow.proceed()
-    flow.record_identity("birth_certificate", "1234", attested=True)
-    assert flow.minor
-    return flow
 
 
 def test_a_minor_whose_guardian_agrees_goes_on_to_capture(bench: Bench) -> None:

@@ -4,7 +4,6 @@ of who, where and under which consent the packet was made."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import numpy as np
@@ -27,6 +26,7 @@ from tests.fixtures.enrolment import (
     all_fingers,
     attempt,
     face_capture,
+    minor_at_consent,
     to_fingers,
 )
 
@@ -227,12 +227,7 @@ def test_the_manifest_says_who_where_and_under_which_consent(bench: Bench) -> No
 
 def test_a_minor_s_packet_names_the_guardian_who_consented(bench: Bench) -> None:
     guardian = next(p for p in people(5) if p.birth_date.year <= PERSON.birth_date.year - 10)  # an adult then
-    flow = bench.start()
-    flow.today = PERSON.birth_date + dt.timedelta(days=365 * 10)  # the person is ten years old today
-    flow.lookup(PERSON.curp)()
-    flow.proceed()
-    flow.record_identity("birth_certificate", "1234", attested=True)
-    assert flow.minor
+    flow = minor_at_consent(bench)
     flow.record_consent(True, guardian_curp=guardian.curp)
     to_review(flow)
     flow.confirm_review()

@@ -16,13 +16,14 @@ from kiosk import __version__
 from kiosk.enrol.face import FaceCapture
 from kiosk.enrol.fingers import Attempt, FingerException, FingerSlot
 from kiosk.enrol.rules import FingerRules
-from kiosk.enrol.sealing import Context, build_records, finger_entries, seal_enrolment
+from kiosk.enrol.sealing import build_records, finger_entries, seal_enrolment
 from kiosk.packet import BackendPrivateKey
 from kiosk.packet import manifest as mf
 from kiosk.packet.open import OpenedPacket, open_packet
-from kiosk.packet.samples import sample_manifest, synthetic_face, synthetic_finger
+from kiosk.packet.samples import synthetic_face, synthetic_finger
 from kiosk.records import iso19794_4, iso19794_5
 from kiosk.station.keys import StationKeys
+from tests.fixtures.enrolment import sample_context
 from tests.kiosk.packet.conftest import FIEL_NUMBER, make_fiel
 
 OPERATOR = "op-clerk"
@@ -63,22 +64,6 @@ def face(passed: bool = True, score: float = 82.46, **measures: object) -> FaceC
         measures=measures,  # type: ignore[arg-type]
         guidance=None,
     )
-
-
-def context(**changes: object) -> Context:
-    sample = sample_manifest()
-    base = Context(
-        station=sample.station,
-        operator=mf.Operator("clerk", OPERATOR),
-        person=sample.person,
-        identity_document=sample.identity_document,
-        consent=sample.consent,
-        policy_version=7,
-        devices=sample.devices,
-        audit_chain_head="ab" * 32,
-        test=True,
-    )
-    return replace(base, **changes)  # type: ignore[arg-type]
 
 
 # -- finger entries -----------------------------------------------------------------------------------------
@@ -160,7 +145,7 @@ def test_a_face_without_a_measured_pose_is_sealed_without_one() -> None:
 def sealed(
     station_keys: StationKeys, backend_key: BackendPrivateKey, the_face: FaceCapture | None, **options: object
 ) -> OpenedPacket:
-    ctx = options.pop("ctx", context())
+    ctx = options.pop("ctx", sample_context())
     slots = options.pop("slots", [captured(Finger.RIGHT_THUMB, 60)])
     packet = seal_enrolment(
         ctx,  # type: ignore[arg-type]
@@ -211,7 +196,7 @@ def test_the_manifest_carries_the_visit_s_context_and_the_sealing_time(
     station_keys: StationKeys, backend_key: BackendPrivateKey
 ) -> None:
     again = mf.Reenrolment("poor_quality", "enrolled", "op-sup", "manchas")
-    ctx = context(lookup="offline", reenrolment=again, test=False)
+    ctx = sample_context(lookup="offline", reenrolment=again, test=False)
     slots = [
         captured(Finger.RIGHT_THUMB, 60),
         below(Finger.RIGHT_INDEX, "op-sup"),

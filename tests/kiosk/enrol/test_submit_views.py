@@ -23,7 +23,6 @@ from kiosk.client.http import BackendError
 from kiosk.enrol import submit
 from kiosk.enrol.fingers import FingerSlot
 from kiosk.enrol.rules import FingerRules
-from kiosk.enrol.sealing import Context
 from kiosk.enrol.submit import ReceiptView, Submission, receipt_for, run
 from kiosk.errors import KioskError
 from kiosk.masking import mask_curp
@@ -33,8 +32,7 @@ from kiosk.outbox.provisional import verify_provisional
 from kiosk.outbox.sender import Sender
 from kiosk.packet import manifest as mf
 from kiosk.packet.open import open_packet
-from kiosk.packet.samples import sample_manifest
-from tests.fixtures.enrolment import PERSON, Bench, attempt, face_capture
+from tests.fixtures.enrolment import PERSON, Bench, attempt, face_capture, sample_context
 from tests.fixtures.receipts import SigningClient, answer_packets
 
 SESSION = "sess-0042"
@@ -48,17 +46,8 @@ def slots() -> list[FingerSlot]:
 
 
 def submission(test: bool = True, **options: Any) -> Submission:
-    sample = sample_manifest()
-    context = Context(
-        station=sample.station,
-        operator=mf.Operator("clerk", "op-clerk"),
-        person=mf.Person(PERSON.curp, PERSON.nss),
-        identity_document=sample.identity_document,
-        consent=sample.consent,
-        policy_version=3,
-        devices=sample.devices,
-        audit_chain_head="0" * 64,
-        test=test,
+    context = sample_context(
+        person=mf.Person(PERSON.curp, PERSON.nss), policy_version=3, audit_chain_head="0" * 64, test=test
     )
     fields: dict[str, Any] = {
         "face_confirmed_by": None,
