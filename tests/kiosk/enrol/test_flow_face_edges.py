@@ -25,6 +25,7 @@ from tests.fixtures.enrolment import (
     all_fingers,
     attempt,
     face_capture,
+    logged,
     to_fingers,
 )
 
@@ -78,12 +79,6 @@ def at_face(bench: Bench, monkeypatch: pytest.MonkeyPatch) -> Rig:
 @pytest.fixture
 def rig(bench: Bench, monkeypatch: pytest.MonkeyPatch) -> Rig:
     return at_face(bench, monkeypatch)
-
-
-def entries(bench: Bench, event: str) -> list[dict[str, Any]]:
-    """The fields of each `event` in the station's log, less the session every entry names."""
-    found = [e.fields for e in bench.station.audit.entries() if e.event == event]
-    return [{k: v for k, v in f.items() if k != "session"} for f in found]
 
 
 # -- what the job hands the capture ------------------------------------------------------------------------
@@ -245,7 +240,7 @@ def test_analysers_still_used_by_a_second_running_job_are_not_given_away_at_the_
 def test_each_face_attempt_is_logged_with_its_result_rounded_score_and_failed_checks(rig: Rig) -> None:
     rig.flow.offer_face(face_capture(False, 61.26))
     rig.flow.offer_face(face_capture(True, 82.46))
-    assert entries(rig.bench, events.CAPTURE)[-2:] == [
+    assert logged(rig.bench, events.CAPTURE)[-2:] == [
         {"modality": "face", "passed": False, "score": 61.3, "attempt": 1, "failed": ["pitch"]},
         {"modality": "face", "passed": True, "score": 82.5, "attempt": 2, "failed": []},
     ]
@@ -297,7 +292,7 @@ def test_a_face_below_its_checks_cannot_be_accepted_while_attempts_remain(rig: R
         rig.flow.accept_face_below_threshold()
     assert early.value.message == Message("enrol.nothing_to_accept")
     assert rig.flow.step is Step.FACE and not rig.flow.face.accepted
-    assert entries(rig.bench, events.ACCEPTED_BELOW_THRESHOLD) == []
+    assert logged(rig.bench, events.ACCEPTED_BELOW_THRESHOLD) == []
 
 
 def test_a_face_accepted_below_its_checks_is_logged_with_its_score_failures_and_who_confirmed(
@@ -309,7 +304,7 @@ def test_a_face_accepted_below_its_checks_is_logged_with_its_score_failures_and_
     rig.flow.events.face.connect(heard.append)
     rig.flow.offer_face(face_capture(False, 61.26))
     rig.flow.accept_face_below_threshold()
-    assert entries(bench, events.ACCEPTED_BELOW_THRESHOLD) == [
+    assert logged(bench, events.ACCEPTED_BELOW_THRESHOLD) == [
         {"modality": "face", "score": 61.3, "failed": ["pitch"], "confirmed_by": CLERK_ID}
     ]
     last = heard[-1]
@@ -327,9 +322,9 @@ def test_the_supervisor_confirms_a_face_knowing_which_checks_it_failed(
     assert about == {"decision": "face_below_threshold", "failed": ["pitch"]}
     confirmation = rig.flow.supervisor_job(Decision.FACE_BELOW_THRESHOLD, about, "sup", "correcta")()
     rig.flow.accept_face_below_threshold(confirmation)
-    (confirmed,) = entries(bench, events.SUPERVISOR_CONFIRMED)
+    (confirmed,) = logged(bench, events.SUPERVISOR_CONFIRMED)
     assert confirmed["decision"] == "face_below_threshold" and confirmed["failed"] == ["pitch"]
-    assert entries(bench, events.ACCEPTED_BELOW_THRESHOLD)[-1]["confirmed_by"] == SUPERVISOR.operator_id
+    assert logged(bench, events.ACCEPTED_BELOW_THRESHOLD)[-1]["confirmed_by"] == SUPERVISOR.operator_id
     assert rig.flow.face.confirmed_by == SUPERVISOR.operator_id  # what the sealed packet will name
 
 

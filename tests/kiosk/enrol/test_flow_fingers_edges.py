@@ -24,25 +24,12 @@ from tests.fixtures.enrolment import (
     attempt,
     audit_events,
     face_capture,
+    heard,
+    logged,
     to_fingers,
 )
 
 SUPERVISOR_ID = SUPERVISOR.operator_id
-
-
-def logged(bench: Bench, event: str) -> list[dict[str, Any]]:
-    """The fields of every audit entry of `event`, without the session id every entry carries."""
-    return [
-        {k: v for k, v in e.fields.items() if k != "session"}
-        for e in bench.station.audit.entries()
-        if e.event == event
-    ]
-
-
-def heard(flow: Enrolment, name: str) -> list[Any]:
-    events: list[Any] = []
-    getattr(flow.events, name).connect(events.append)
-    return events
 
 
 def reader_of(bench: Bench) -> Any:

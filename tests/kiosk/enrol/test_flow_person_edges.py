@@ -30,7 +30,9 @@ from tests.fixtures.enrolment import (
     Bench,
     all_fingers,
     attempt,
+    audit_entries,
     face_capture,
+    heard,
     minor_at_consent,
     person_model,
     to_fingers,
@@ -51,17 +53,6 @@ class Backend:
         if isinstance(self.answer, BaseException):
             raise self.answer
         return self.answer
-
-
-def heard(flow: Enrolment, name: str) -> list[Any]:
-    """Every event of one kind the flow emits from now on (what a screen connected to it would get)."""
-    got: list[Any] = []
-    getattr(flow.events, name).connect(got.append)
-    return got
-
-
-def last_entry(bench: Bench, event: str) -> Any:
-    return [e for e in bench.station.audit.entries() if e.event == event][-1]
 
 
 def refusal(call: Any, *args: Any, **kwargs: Any) -> Message:
@@ -93,13 +84,13 @@ def test_a_refused_start_says_why_with_its_details_and_logs_it(bench: Bench) -> 
     assert refusal(bench.start, bench.login("technician")) == Message(
         "roles.forbidden", {"role": "technician", "permission": "enrol"}
     )
-    assert last_entry(bench, "enrolment_refused").fields["why"] == "roles.forbidden"
+    assert audit_entries(bench, "enrolment_refused")[-1].fields["why"] == "roles.forbidden"
     assert not session_lock.enrolment_open(bench.station.data_dir)
 
 
 def test_the_start_is_logged_with_the_policy_in_force(bench: Bench) -> None:
     bench.start()
-    entry = last_entry(bench, "enrolment_started")
+    entry = audit_entries(bench, "enrolment_started")[-1]
     assert entry.fields["policy_version"] == bench.station.policy.version == 3
     assert entry.actor == CLERK_ID
 
@@ -143,7 +134,7 @@ def test_an_invalid_identifier_says_to_check_it_and_is_logged_without_a_person(b
     result = flow.lookup("XAXX010101000")()
     assert result.outcome is Outcome.INVALID and result.message.code == "enrol.lookup_invalid"
     assert [e.result for e in shown] == [result]
-    assert last_entry(bench, "lookup").fields == {
+    assert audit_entries(bench, "lookup")[-1].fields == {
         "session": flow.operator.session.session_id,
         "outcome": "invalid",
     }
@@ -153,7 +144,7 @@ def test_a_found_person_is_logged_with_the_curp_the_status_and_the_outcome(bench
     flow = bench.start()
     shown = heard(flow, "lookup")
     result = flow.lookup(PERSON.nss)()
-    fields = last_entry(bench, "lookup").fields
+    fields = audit_entries(bench, "lookup")[-1].fields
     assert (fields["curp"], fields["biometric_status"], fields["outcome"]) == (
         mask_curp(PERSON.curp),  # the log keeps the CURP masked
         "none",
@@ -203,7 +194,7 @@ def test_a_backend_refusal_that_is_not_about_the_person_is_shown_as_the_backend_
     result = flow.lookup(PERSON.curp)()
     assert result.outcome is Outcome.REFUSED and result.message == expired.message
     assert result.check.normalized == PERSON.curp and result.person is None
-    assert last_entry(bench, "lookup").fields["outcome"] == "refused"
+    assert audit_entries(bench, "lookup")[-1].fields["outcome"] == "refused"
     assert refusal(flow.proceed).code == "enrol.cannot_proceed"
 
 
@@ -263,7 +254,7 @@ def test_the_document_is_logged_and_attested_in_the_clerks_name(bench: Bench) ->
     flow.proceed()
     proofing = flow.record_identity("ine", "ab-12", attested=True)
     assert flow.proofing is proofing and proofing.to_manifest()["attested_by"] == CLERK_ID
-    fields = last_entry(bench, "identity_proofed").fields
+    fields = audit_entries(bench, "identity_proofed")[-1].fields
     assert (fields["document"], fields["attested"]) == ("ine", True)
 
 
@@ -302,7 +293,7 @@ def test_consent_given_opens_the_capture_and_logs_which_notice_and_how(bench: Be
     flow = at_consent(bench)
     assert flow.record_consent(True, language="en") is True
     assert flow.step is Step.FINGERS
-    fields = last_entry(bench, "consent").fields
+    fields = audit_entries(bench, "consent")[-1].fields
     notice = flow.notice("simplified", "en")
     assert (fields["notice"], fields["version"], fields["language"]) == (notice.id, notice.version, "en")
     assert (fields["method"], fields["given"]) == ("touch", True)
@@ -313,14 +304,14 @@ def test_a_verbal_consent_is_recorded_with_its_witness(bench: Bench) -> None:
     assert flow.record_consent(True, method=ConsentMethod.VERBAL_WITNESSED, witness_id="op-witness") is True
     assert flow.consent is not None and flow.consent.record is not None
     assert flow.consent.record.witness_id == "op-witness"
-    assert last_entry(bench, "consent").fields["method"] == "verbal_witnessed"
+    assert audit_entries(bench, "consent")[-1].fields["method"] == "verbal_witnessed"
 
 
 def test_a_minor_whose_guardian_agrees_goes_on_to_capture(bench: Bench) -> None:
     flow = minor_at_consent(bench)
     assert flow.record_consent(True, guardian_curp=GUARDIAN.curp) is True  # the guardian agrees with them
     assert flow.step is Step.FINGERS
-    fields = last_entry(bench, "consent").fields
+    fields = audit_entries(bench, "consent")[-1].fields
     assert (fields["given"], fields["guardian_given"]) == (True, True)
 
 
@@ -328,7 +319,7 @@ def test_a_guardians_refusal_is_the_minors_refusal(bench: Bench) -> None:
     flow = minor_at_consent(bench)
     assert flow.record_consent(True, guardian_curp=GUARDIAN.curp, guardian_given=False) is False
     assert flow.step is Step.ENDED and flow.end_reason == "consent_refused"
-    assert last_entry(bench, "consent_refused").fields["guardian_given"] is False
+    assert audit_entries(bench, "consent_refused")[-1].fields["guardian_given"] is False
 
 
 # -- enrolling again -----------------------------------------------------------------------------------------
@@ -386,7 +377,7 @@ def test_the_audit_log_says_why_and_who_agreed_to_enrol_again(bench: Bench) -> N
     about = flow.reenrol_subject("injury_healed")
     confirmation = flow.supervisor_job(Decision.REENROLMENT, about, "sup", "correcta")()
     flow.reenrol("injury_healed", confirmation=confirmation)
-    entry = last_entry(bench, "reenrolment")
+    entry = audit_entries(bench, "reenrolment")[-1]
     assert entry.fields["reason"] == "injury_healed"
     assert entry.fields["confirmed_by"] == SUPERVISOR.operator_id
     assert entry.role == "clerk"
@@ -417,7 +408,7 @@ def test_a_failed_supervisor_sign_in_names_who_tried(bench: Bench) -> None:
         Decision.REENROLMENT, flow.reenrol_subject("poor_quality"), "sup.garcia", "mala"
     )
     assert refusal(job).code == "operators.bad_credentials"
-    entry = last_entry(bench, "supervisor_override_failed")
+    entry = audit_entries(bench, "supervisor_override_failed")[-1]
     assert entry.actor == "sup.garcia" and entry.fields["why"] == "operators.bad_credentials"
 
 
@@ -425,7 +416,7 @@ def test_a_supervisor_confirming_an_exception_is_logged_as_an_exception_confirma
     flow = to_fingers(bench.start())
     about = flow.exception_subject(Finger.RIGHT_THUMB, "XX", "amputation")
     confirmation = flow.supervisor_job(Decision.EXCEPTION, about, "sup", "correcta")()
-    entry = last_entry(bench, "exception_confirmed")
+    entry = audit_entries(bench, "exception_confirmed")[-1]
     assert entry.actor == SUPERVISOR.operator_id and entry.fields["finger"] == "right-thumb"
     assert confirmation.subject == about
     assert "supervisor_confirmed" not in [e.event for e in bench.station.audit.entries()]
@@ -495,7 +486,7 @@ def test_next_person_ends_the_visit_as_finished_in_the_log_and_on_the_screen(ben
     flow.finish()
     assert flow.step is Step.ENDED and flow.end_reason == "finished"
     assert [e.reason for e in ended] == ["finished"]
-    assert last_entry(bench, "person_wiped").fields["reason"] == "finished"
+    assert audit_entries(bench, "person_wiped")[-1].fields["reason"] == "finished"
     assert not session_lock.enrolment_open(bench.station.data_dir)
 
 
@@ -506,7 +497,7 @@ def test_a_wipe_leaves_nothing_of_the_person_for_the_next_screen(bench: Bench) -
     flow.wipe("idle")
     assert (flow.lookup_result, flow.reenrolment, flow.proofing, flow.consent) == (None, None, None, None)
     assert flow.person is None and not flow.minor and flow.end_reason == "idle"
-    assert last_entry(bench, "person_wiped").fields["reason"] == "idle"
+    assert audit_entries(bench, "person_wiped")[-1].fields["reason"] == "idle"
 
 
 def test_a_failed_packet_of_a_wiped_visit_says_nothing_even_after_a_retake(bench: Bench) -> None:

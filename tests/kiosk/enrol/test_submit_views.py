@@ -32,7 +32,7 @@ from kiosk.outbox.provisional import verify_provisional
 from kiosk.outbox.sender import Sender
 from kiosk.packet import manifest as mf
 from kiosk.packet.open import open_packet
-from tests.fixtures.enrolment import PERSON, Bench, attempt, face_capture, sample_context
+from tests.fixtures.enrolment import PERSON, Bench, attempt, audit_entries, face_capture, sample_context
 from tests.fixtures.receipts import SigningClient, answer_packets
 
 SESSION = "sess-0042"
@@ -58,10 +58,6 @@ def submission(test: bool = True, **options: Any) -> Submission:
         "person_name": NAME,
     }
     return Submission.copy_of(slots(), face_capture(True), context=context, **(fields | options))
-
-
-def entries(bench: Bench, event: str) -> list[Any]:
-    return [e for e in bench.station.audit.entries() if e.event == event]
 
 
 # -- the receipt screen's view ------------------------------------------------------------------------------
@@ -174,10 +170,10 @@ def test_a_live_enrolment_is_not_marked_as_a_test(bench: Bench) -> None:
 def test_the_seal_and_the_waiting_receipt_are_audited_under_the_operator_s_session(bench: Bench) -> None:
     bench.station.client = None
     receipt = run(submission(), bench.station)
-    (seal,) = entries(bench, "seal")
+    (seal,) = audit_entries(bench, "seal")
     assert (seal.actor, seal.role) == ("op-clerk", "clerk")
     assert seal.fields == {"session": SESSION, "packet_id": receipt.packet_id}
-    (waiting,) = entries(bench, "delivery_failed")
+    (waiting,) = audit_entries(bench, "delivery_failed")
     assert (waiting.actor, waiting.role) == ("op-clerk", "clerk")
     assert waiting.fields == {
         "session": SESSION,
@@ -273,7 +269,7 @@ def test_an_answering_backend_gives_the_verified_acuse_with_its_folio(
     stored = json.loads(row.receipt)
     assert receipt.received_at == stored["body"]["received_at"] and receipt.received_at is not None
     assert receipt.document == stored["envelope"]
-    assert entries(bench, "delivery_failed") == []  # settled: nothing is waiting
+    assert audit_entries(bench, "delivery_failed") == []  # settled: nothing is waiting
 
 
 def test_packets_queued_before_are_delivered_first_and_this_one_still_gets_its_acuse(bench: Bench) -> None:
@@ -329,7 +325,7 @@ def test_a_refused_packet_is_said_with_the_backend_s_reason_never_as_pending(ben
         "enrol.refused", {"code": "unregistered_device", "why": Message("backend.error.unregistered_device")}
     )
     assert receipt.reason.render("en").startswith("the backend REFUSED the enrolment: ")
-    assert [e.fields.get("provisional_receipt") for e in entries(bench, "delivery_failed")] == [None]
+    assert [e.fields.get("provisional_receipt") for e in audit_entries(bench, "delivery_failed")] == [None]
 
 
 def test_a_delivery_that_breaks_leaves_the_packet_queued_and_the_person_with_a_receipt(
@@ -347,7 +343,7 @@ def test_a_delivery_that_breaks_leaves_the_packet_queued_and_the_person_with_a_r
     ]
     row = bench.station.outbox.get(receipt.packet_id)
     assert row is not None and row.state == "sealed"
-    assert len(entries(bench, "delivery_failed")) == 1
+    assert len(audit_entries(bench, "delivery_failed")) == 1
 
 
 def test_the_packet_names_the_audit_head_the_station_signed_just_before_sealing(bench: Bench) -> None:
